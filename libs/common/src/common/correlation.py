@@ -1,0 +1,52 @@
+"""Correlation id that follows a request across HTTP hops and Kafka events."""
+
+import uuid
+from contextvars import ContextVar
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+HEADER = "x-request-id"
+_current: ContextVar[str | None] = ContextVar("correlation_id", default=None)
+
+
+def current_id() -> str | None:
+    """The correlation id of the work in progress, if any."""
+    return _current.get()
+
+
+def set_id(value: str | None) -> None:
+    """Bind a correlation id to the current task (used by consumers)."""
+    _current.set(value)
+
+
+def _clean(value: str | None) -> str | None:
+    # Reject oversized or odd ids so a caller can't inject junk into our logs.
+    if value and len(value) <= 128 and value.replace("-", "").isalnum():
+        return value
+    return None
+
+
+class CorrelationMiddleware:
+    """Reads X-Request-ID (or makes one), binds it, and echoes it on the response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        raw = headers.get(HEADER.encode())
+        value = _clean(raw.decode("latin-1") if raw else None) or uuid.uuid4().hex
+        token = _current.set(value)
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", []).append((HEADER.encode(), value.encode()))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            _current.reset(token)

@@ -1,0 +1,35 @@
+"""FastAPI dependencies every service uses: the request's unit of work and its caller."""
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from common import auth
+from common.db import Database
+from common.pagination import PageParams, page_params
+from common.settings import ServiceSettings
+
+
+async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """The request's single transaction: committed before the response is sent."""
+    db: Database = request.app.state.db
+    async with db.transaction() as session:
+        yield session
+
+
+def current_principal(
+    request: Request, authorization: Annotated[str | None, Header()] = None
+) -> auth.Principal:
+    """Verify the bearer token the gateway forwarded (services trust no network)."""
+    settings: ServiceSettings = request.app.state.settings
+    return auth.verify(
+        auth.bearer_token(authorization), secret=settings.jwt_secret, issuer=settings.jwt_issuer
+    )
+
+
+# scope="function": the commit happens before the response, so a failed commit is a 5xx, not a 2xx.
+DbSession = Annotated[AsyncSession, Depends(request_session, scope="function")]
+CurrentPrincipal = Annotated[auth.Principal, Depends(current_principal)]
+Pagination = Annotated[PageParams, Depends(page_params)]

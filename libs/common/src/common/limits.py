@@ -1,0 +1,49 @@
+"""Request size limit, enforced before the body is read into memory."""
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from common.errors import problem
+
+
+class BodySizeLimitMiddleware:
+    """Reject bodies over max_bytes with 413 problem+json, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await self._reject(scope, receive, send)
+            return
+        seen = 0
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counting_receive, send)
+        except _TooLarge:
+            await self._reject(scope, receive, send)
+
+    async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem(
+            status=413,
+            code="payload_too_large",
+            detail=f"request body exceeds {self.max_bytes} bytes",
+            instance=scope.get("path", ""),
+        )
+        await response(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass

@@ -1,0 +1,11 @@
+"""Content domain errors."""
+
+from common.errors import Conflict, NotFound
+
+
+class ContentNotFound(NotFound):
+    code = "content_not_found"
+
+
+class ContentAlreadyPublished(Conflict):
+    code = "content_already_published"

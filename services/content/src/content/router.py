@@ -1,0 +1,47 @@
+"""Content HTTP routes (thin: parse, call the service, shape the response)."""
+
+from fastapi import APIRouter, status
+
+from common.dependencies import CurrentPrincipal, DbSession, Pagination
+from common.pagination import Page, build_page
+from content import repository, service
+from content.dependencies import ValidContent
+from content.schemas import ContentCreate, ContentRead
+
+router = APIRouter(prefix="/v1/content", tags=["content"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=ContentRead)
+async def create_content(
+    data: ContentCreate, session: DbSession, principal: CurrentPrincipal
+) -> ContentRead:
+    """Create a draft content item for one sub-program (admin)."""
+    item = service.create_draft(session, principal=principal, data=data)
+    await session.flush()
+    return ContentRead.model_validate(item)
+
+
+@router.get("", response_model=Page[ContentRead])
+async def list_content(
+    session: DbSession, principal: CurrentPrincipal, page: Pagination
+) -> Page[ContentRead]:
+    """The organisation's content items, newest first."""
+    rows = await repository.list_recent(session, org_id=principal.org_id, page=page)
+    return build_page(
+        rows, page=page, read=ContentRead.model_validate, key=lambda r: (r.created_at, r.id)
+    )
+
+
+@router.get("/{content_id}", response_model=ContentRead)
+async def get_content(item: ValidContent) -> ContentRead:
+    """One content item."""
+    return ContentRead.model_validate(item)
+
+
+@router.post("/{content_id}/approve", response_model=ContentRead)
+async def approve_content(
+    item: ValidContent, session: DbSession, principal: CurrentPrincipal
+) -> ContentRead:
+    """Approve and publish a draft to its sub-program's ambassadors (admin)."""
+    service.approve(session, principal=principal, item=item)
+    return ContentRead.model_validate(item)
