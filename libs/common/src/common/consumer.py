@@ -99,10 +99,14 @@ class ConsumerRunner:
             await consumer.stop()
             await producer.stop()
 
-    async def process(self, record: ConsumerRecord[bytes, bytes], *, dead_letters: AIOKafkaProducer) -> None:
+    async def process(
+        self, record: ConsumerRecord[bytes, bytes], *, dead_letters: AIOKafkaProducer
+    ) -> None:
         """Handle one record: decode, dedupe, handle, or dead-letter it with the error."""
         try:
-            envelope = Envelope.from_kafka(key=record.key, value=record.value, headers=record.headers)
+            envelope = Envelope.from_kafka(
+                key=record.key, value=record.value, headers=record.headers
+            )
             handler = self.handlers.by_type.get(envelope.type)
             if handler is None:
                 EVENTS_CONSUMED.labels(self.name, envelope.type, "ignored").inc()
@@ -116,7 +120,10 @@ class ConsumerRunner:
             await self._handle_with_retries(envelope, payload, handler)
         except Exception as exc:  # noqa: BLE001 - any handler failure goes to the DLT
             await self._dead_letter(
-                record, error=exc, attempts=self.settings.consumer_max_attempts, producer=dead_letters
+                record,
+                error=exc,
+                attempts=self.settings.consumer_max_attempts,
+                producer=dead_letters,
             )
         finally:
             correlation.set_id(None)
@@ -137,13 +144,20 @@ class ConsumerRunner:
                 attempt += 1
                 log.warning(
                     "handler failed",
-                    extra={"event_type": envelope.type, "event_id": envelope.id, "attempt": attempt, "error": repr(exc)},
+                    extra={
+                        "event_type": envelope.type,
+                        "event_id": envelope.id,
+                        "attempt": attempt,
+                        "error": repr(exc),
+                    },
                 )
                 if attempt >= self.settings.consumer_max_attempts:
                     raise
                 await asyncio.sleep(self.settings.consumer_backoff_seconds * 2 ** (attempt - 1))
 
-    async def _handle_once(self, envelope: Envelope, payload: EventPayload, handler: Handler) -> None:
+    async def _handle_once(
+        self, envelope: Envelope, payload: EventPayload, handler: Handler
+    ) -> None:
         async with self.db.transaction() as session:
             fresh = await inbox.claim(
                 session, consumer=self.name, event_id=envelope.id, event_type=envelope.type
@@ -153,7 +167,12 @@ class ConsumerRunner:
         EVENTS_CONSUMED.labels(self.name, envelope.type, "handled" if fresh else "duplicate").inc()
 
     async def _dead_letter(
-        self, record: ConsumerRecord[bytes, bytes], *, error: Exception, attempts: int, producer: AIOKafkaProducer
+        self,
+        record: ConsumerRecord[bytes, bytes],
+        *,
+        error: Exception,
+        attempts: int,
+        producer: AIOKafkaProducer,
     ) -> None:
         # The original bytes and headers are kept whole so the record can be replayed as-is.
         headers = list(record.headers) + [
@@ -186,4 +205,3 @@ def _type_of(record: ConsumerRecord[bytes, bytes]) -> str:
         if key == "ce_type":
             return value.decode(errors="replace")[:100]
     return "unknown"
-

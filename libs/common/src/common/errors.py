@@ -53,9 +53,7 @@ class UpstreamUnavailable(AppError):
     status, code = 503, "upstream_unavailable"
 
 
-def problem(
-    *, status: int, code: str, detail: str, instance: str, **extra: Any
-) -> JSONResponse:
+def problem(*, status: int, code: str, detail: str, instance: str, **extra: Any) -> JSONResponse:
     """Build a problem+json response (type is a stable URN per code)."""
     body = {
         "type": f"urn:advocacy:problem:{code}",
@@ -109,9 +107,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", extra={"path": request.url.path})
-    return problem(
-        status=500, code="internal", detail="internal error", instance=request.url.path
-    )
+    return problem(status=500, code="internal", detail="internal error", instance=request.url.path)
 
 
 def install(app: FastAPI) -> None:

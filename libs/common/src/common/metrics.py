@@ -18,7 +18,9 @@ EVENTS_CONSUMED = Counter(
     "events_consumed_total", "Consumed events by outcome", ["consumer", "type", "outcome"]
 )
 CONSUMER_LAG = Gauge(
-    "consumer_lag", "Records behind the partition's high watermark", ["consumer", "topic", "partition"]
+    "consumer_lag",
+    "Records behind the partition's high watermark",
+    ["consumer", "topic", "partition"],
 )
 
 router = APIRouter(include_in_schema=False)

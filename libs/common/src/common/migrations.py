@@ -22,7 +22,9 @@ def alembic_config(*, migrations_dir: Path, database_url: str) -> Config:
 
 def upgrade(*, migrations_dir: Path, database_url: str) -> None:
     """Apply every pending migration (run as a one-shot job, never at app start)."""
-    command.upgrade(alembic_config(migrations_dir=migrations_dir, database_url=database_url), "head")
+    command.upgrade(
+        alembic_config(migrations_dir=migrations_dir, database_url=database_url), "head"
+    )
 
 
 def main(argv: list[str], *, migrations_dir: Path, database_url: str) -> None:

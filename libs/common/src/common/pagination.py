@@ -2,8 +2,8 @@
 
 import base64
 import uuid
-from datetime import datetime
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 import orjson
@@ -69,7 +69,11 @@ def newest_first(
 
 
 def build_page(
-    rows: Sequence[R], *, page: PageParams, read: Callable[[R], T], key: Callable[[R], tuple[datetime, uuid.UUID]]
+    rows: Sequence[R],
+    *,
+    page: PageParams,
+    read: Callable[[R], T],
+    key: Callable[[R], tuple[datetime, uuid.UUID]],
 ) -> Page[T]:
     """Turn the rows of newest_first into a Page with the next cursor."""
     more = len(rows) > page.limit

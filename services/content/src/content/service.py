@@ -1,4 +1,4 @@
-"""Content rules: drafts are private to the console; approval publishes to the target sub-program."""
+"""Content rules: drafts stay in the console; approval publishes to the target sub-program."""
 
 import uuid
 from datetime import UTC, datetime
@@ -15,7 +15,9 @@ from content.schemas import ContentCreate
 SOURCE = "/services/content"
 
 
-def create_draft(session: AsyncSession, *, principal: Principal, data: ContentCreate) -> ContentItem:
+def create_draft(
+    session: AsyncSession, *, principal: Principal, data: ContentCreate
+) -> ContentItem:
     """Stage a draft owned by the caller's organisation."""
     principal.require("admin")
     item = ContentItem(

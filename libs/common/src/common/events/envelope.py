@@ -12,7 +12,15 @@ from pydantic import BaseModel, ConfigDict
 SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/json"
 # CloudEvents extension attributes: lowercase alphanumerics only (spec §3.1.1).
-EXTENSIONS = ("orgid", "programid", "subprogramid", "network", "topic", "department", "correlationid")
+EXTENSIONS = (
+    "orgid",
+    "programid",
+    "subprogramid",
+    "network",
+    "topic",
+    "department",
+    "correlationid",
+)
 
 
 class EventPayload(BaseModel):

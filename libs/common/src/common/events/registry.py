@@ -6,9 +6,7 @@ from common.events.contracts import ambassadors, content
 from common.events.envelope import Envelope, EventPayload, MalformedEvent
 
 CONTRACTS: dict[str, type[EventPayload]] = {
-    model.ce_type: model
-    for module in (content, ambassadors)
-    for model in module.CONTRACTS
+    model.ce_type: model for module in (content, ambassadors) for model in module.CONTRACTS
 }
 
 

@@ -1,0 +1,41 @@
+"""One service in-process: its real lifespan (relay, consumers) and an HTTP client to it."""
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+import httpx
+from fastapi import FastAPI
+
+from common import auth
+from common.settings import DEV_JWT_SECRET
+
+
+@asynccontextmanager
+async def serving(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """Run the app's lifespan and yield a client speaking to it through ASGI."""
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+            yield client
+
+
+@dataclass(frozen=True)
+class Tenant:
+    """An organisation with an admin and a way to make employees, for multi-tenant tests."""
+
+    org_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    admin_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    secret: str = DEV_JWT_SECRET
+
+    def headers(self, *, user_id: uuid.UUID | None = None, admin: bool = False) -> dict[str, str]:
+        """Authorization header for the admin (admin=True) or an employee of this tenant."""
+        token = auth.mint(
+            secret=self.secret,
+            issuer="advocacy",
+            user_id=self.admin_id if admin else (user_id or uuid.uuid4()),
+            org_id=self.org_id,
+            roles=["admin", "employee"] if admin else ["employee"],
+        )
+        return {"Authorization": f"Bearer {token}"}

@@ -1,0 +1,81 @@
+"""Services as real OS processes (uvicorn), as `make run` starts them."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[4]
+LOG_DIR = REPO / ".run" / "test-logs"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class ServiceProcess:
+    """One service under uvicorn; start() waits for /healthz."""
+
+    name: str
+    env: dict[str, str]
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def migrate(self) -> None:
+        """Run the service's migration job."""
+        subprocess.run(
+            [sys.executable, "-m", f"{self.name}.migrate"], env=self._env(), check=True, cwd=REPO
+        )
+
+    def start(self, timeout: float = 30.0) -> None:
+        """Spawn uvicorn and wait until the service answers."""
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        log = (LOG_DIR / f"{self.name}-{self.port}.log").open("ab")
+        command = [sys.executable, "-m", "uvicorn", f"{self.name}.main:app"]
+        command += ["--host", "127.0.0.1", "--port", str(self.port), "--no-access-log"]
+        self.process = subprocess.Popen(command, env=self._env(), stdout=log, stderr=log, cwd=REPO)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"{self.name} exited with {self.process.returncode}; see {log.name}"
+                )
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise TimeoutError(f"{self.name} did not answer /healthz within {timeout}s")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown hook runs, as in a node crash."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait()
+
+    def stop(self) -> None:
+        """Graceful stop (SIGTERM), then SIGKILL if it hangs."""
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def _env(self) -> dict[str, str]:
+        return {**os.environ, **self.env}

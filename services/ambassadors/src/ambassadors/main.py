@@ -1,0 +1,25 @@
+"""Ambassadors service: programs, opt-in memberships, feeds, shares and tracked links."""
+
+from fastapi import FastAPI
+
+from ambassadors import links, me
+from ambassadors.config import Settings
+from ambassadors.handlers import handlers
+from ambassadors.router import router
+from common.app import ServiceSpec, create_app
+
+
+def build_app(settings: Settings) -> FastAPI:
+    """The service's app for the given settings (tests pass their own)."""
+    return create_app(
+        ServiceSpec(
+            settings=settings,
+            title="Ambassadors service",
+            description="Programs, opt-in memberships, feeds, shares and tracked links.",
+            routers=[router, me.router, links.router],
+            consumers={"ambassadors": handlers},
+        )
+    )
+
+
+app = build_app(Settings())

@@ -1,0 +1,10 @@
+"""Alembic environment for the ambassadors service's own database."""
+
+from sqlmodel import SQLModel
+
+import ambassadors.models  # noqa: F401 - registers the service's tables
+import common.inbox  # noqa: F401 - registers the inbox table
+import common.outbox  # noqa: F401 - registers the outbox table
+from common.migrations import run_env
+
+run_env(SQLModel.metadata)

@@ -1,0 +1,104 @@
+"""Programs and sub-programs HTTP routes (console side)."""
+
+from fastapi import APIRouter, status
+
+from ambassadors import repository, service
+from ambassadors.dependencies import ValidProgram, ValidSubProgram
+from ambassadors.schemas import (
+    MembershipCreate,
+    MembershipRead,
+    ProgramCreate,
+    ProgramRead,
+    SubProgramCreate,
+    SubProgramRead,
+)
+from common.dependencies import CurrentPrincipal, DbSession, Pagination
+from common.pagination import Page, build_page
+
+router = APIRouter(prefix="/v1", tags=["programs"])
+
+
+@router.post("/programs", status_code=status.HTTP_201_CREATED, response_model=ProgramRead)
+async def create_program(
+    data: ProgramCreate, session: DbSession, principal: CurrentPrincipal
+) -> ProgramRead:
+    """Create a program (admin)."""
+    program = service.create_program(session, principal=principal, data=data)
+    await session.flush()
+    return ProgramRead.model_validate(program)
+
+
+@router.get("/programs", response_model=Page[ProgramRead])
+async def list_programs(
+    session: DbSession, principal: CurrentPrincipal, page: Pagination
+) -> Page[ProgramRead]:
+    """The organisation's programs, newest first."""
+    rows = await repository.list_programs(session, org_id=principal.org_id, page=page)
+    return build_page(
+        rows, page=page, read=ProgramRead.model_validate, key=lambda r: (r.created_at, r.id)
+    )
+
+
+@router.get("/programs/{program_id}", response_model=ProgramRead)
+async def get_program(program: ValidProgram) -> ProgramRead:
+    """One program."""
+    return ProgramRead.model_validate(program)
+
+
+@router.post(
+    "/programs/{program_id}/sub-programs",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SubProgramRead,
+)
+async def create_sub_program(
+    data: SubProgramCreate, program: ValidProgram, session: DbSession, principal: CurrentPrincipal
+) -> SubProgramRead:
+    """Create a sub-program (by network, topic, department...) in a program (admin)."""
+    sub = service.create_sub_program(session, principal=principal, program=program, data=data)
+    await session.flush()
+    return SubProgramRead.model_validate(sub)
+
+
+@router.get("/programs/{program_id}/sub-programs", response_model=Page[SubProgramRead])
+async def list_sub_programs(
+    program: ValidProgram, session: DbSession, principal: CurrentPrincipal, page: Pagination
+) -> Page[SubProgramRead]:
+    """Sub-programs of a program, newest first."""
+    rows = await repository.list_sub_programs(
+        session, org_id=principal.org_id, program_id=program.id, page=page
+    )
+    return build_page(
+        rows, page=page, read=SubProgramRead.model_validate, key=lambda r: (r.created_at, r.id)
+    )
+
+
+@router.get("/sub-programs/{sub_program_id}", response_model=SubProgramRead)
+async def get_sub_program(sub_program: ValidSubProgram) -> SubProgramRead:
+    """One sub-program."""
+    return SubProgramRead.model_validate(sub_program)
+
+
+@router.post(
+    "/sub-programs/{sub_program_id}/members",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MembershipRead,
+)
+async def join_sub_program(
+    data: MembershipCreate,
+    sub_program: ValidSubProgram,
+    session: DbSession,
+    principal: CurrentPrincipal,
+) -> MembershipRead:
+    """Opt in to a sub-program as an ambassador, with one of your own social profiles."""
+    membership, profile = await service.join(
+        session, principal=principal, sub_program=sub_program, data=data
+    )
+    await session.flush()
+    return MembershipRead(
+        id=membership.id,
+        sub_program_id=membership.sub_program_id,
+        ambassador_id=membership.ambassador_id,
+        network=profile.network,
+        audience_size=profile.audience_size,
+        joined_at=membership.joined_at,
+    )

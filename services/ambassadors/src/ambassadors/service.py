@@ -1,0 +1,199 @@
+"""Ambassador rules: voluntary opt-in, feeds from published content, shares via tracked links."""
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ambassadors import intents, repository
+from ambassadors.errors import (
+    AlreadyMember,
+    AlreadyShared,
+    NoProfileOnNetwork,
+    NothingToLink,
+    NotInFeed,
+)
+from ambassadors.models import (
+    Ambassador,
+    FeedItem,
+    Membership,
+    Program,
+    Share,
+    SocialProfile,
+    SubProgram,
+)
+from ambassadors.schemas import MembershipCreate, ProgramCreate, ShareCreate, SubProgramCreate
+from common.auth import Principal
+from common.events.contracts.ambassadors import LinkClickedV1, ShareCreatedV1
+from common.events.contracts.content import ContentPublishedV1
+from common.outbox import add_event
+
+SOURCE = "/services/ambassadors"
+
+
+def create_program(session: AsyncSession, *, principal: Principal, data: ProgramCreate) -> Program:
+    """A new program in the caller's organisation (admin)."""
+    principal.require("admin")
+    program = Program(org_id=principal.org_id, name=data.name, created_at=datetime.now(UTC))
+    session.add(program)
+    return program
+
+
+def create_sub_program(
+    session: AsyncSession, *, principal: Principal, program: Program, data: SubProgramCreate
+) -> SubProgram:
+    """A sub-program under one of the organisation's programs (admin)."""
+    principal.require("admin")
+    sub = SubProgram(
+        org_id=program.org_id,
+        program_id=program.id,
+        name=data.name,
+        kind=data.kind,
+        created_at=datetime.now(UTC),
+    )
+    session.add(sub)
+    return sub
+
+
+async def join(
+    session: AsyncSession, *, principal: Principal, sub_program: SubProgram, data: MembershipCreate
+) -> tuple[Membership, SocialProfile]:
+    """The caller opts in to a sub-program, declaring one of their own profiles."""
+    now = datetime.now(UTC)
+    ambassador = await repository.find_ambassador(
+        session, org_id=principal.org_id, user_id=principal.user_id
+    )
+    if ambassador is None:
+        ambassador = Ambassador(org_id=principal.org_id, user_id=principal.user_id, created_at=now)
+        session.add(ambassador)
+        await session.flush()
+    elif await repository.find_membership(
+        session, ambassador_id=ambassador.id, sub_program_id=sub_program.id
+    ):
+        raise AlreadyMember("you are already a member of this sub-program", field="sub_program_id")
+    profile = await repository.find_profile(
+        session, ambassador_id=ambassador.id, network=data.network
+    )
+    if profile is None:
+        profile = SocialProfile(
+            org_id=ambassador.org_id,
+            ambassador_id=ambassador.id,
+            network=data.network,
+            audience_size=0,
+            updated_at=now,
+        )
+    profile.audience_size, profile.updated_at = data.audience_size, now
+    membership = Membership(
+        org_id=ambassador.org_id,
+        sub_program_id=sub_program.id,
+        ambassador_id=ambassador.id,
+        joined_at=now,
+    )
+    session.add_all([profile, membership])
+    return membership, profile
+
+
+async def offer_published_content(session: AsyncSession, *, event: ContentPublishedV1) -> int:
+    """Put a published item in the feed of every member of its sub-program."""
+    members = await repository.member_ids(
+        session, org_id=event.org_id, sub_program_id=event.sub_program_id
+    )
+    now = datetime.now(UTC)
+    session.add_all(
+        FeedItem(
+            org_id=event.org_id,
+            ambassador_id=member,
+            content_id=event.content_id,
+            sub_program_id=event.sub_program_id,
+            kind=event.kind,
+            title=event.title,
+            url=event.url,
+            created_at=now,
+        )
+        for member in members
+    )
+    return len(members)
+
+
+async def share(
+    session: AsyncSession, *, principal: Principal, data: ShareCreate, public_base_url: str
+) -> Share:
+    """Record a share with a fresh tracked link; the post itself is the person's own action."""
+    ambassador = await repository.find_ambassador(
+        session, org_id=principal.org_id, user_id=principal.user_id
+    )
+    item = ambassador and await repository.find_feed_item(
+        session, ambassador_id=ambassador.id, content_id=data.content_id
+    )
+    if ambassador is None or item is None:
+        raise NotInFeed(f"content {data.content_id} is not in your feed", field="content_id")
+    if item.url is None:
+        raise NothingToLink("this content item has no link to share", field="content_id")
+    profile = await repository.find_profile(
+        session, ambassador_id=ambassador.id, network=data.network
+    )
+    if profile is None:
+        raise NoProfileOnNetwork(f"you have no {data.network} profile declared", field="network")
+    if await repository.find_share(
+        session, ambassador_id=ambassador.id, content_id=item.content_id, network=data.network
+    ):
+        raise AlreadyShared(f"you already shared this on {data.network}", field="network")
+    record = Share(
+        org_id=ambassador.org_id,
+        ambassador_id=ambassador.id,
+        content_id=item.content_id,
+        sub_program_id=item.sub_program_id,
+        network=data.network,
+        audience_size=profile.audience_size,
+        tracked_code=intents.new_link_code(),
+        target_url=item.url,
+        created_at=datetime.now(UTC),
+    )
+    session.add(record)
+    _publish_share(session, record)
+    return record
+
+
+def _publish_share(session: AsyncSession, record: Share) -> None:
+    add_event(
+        session,
+        ShareCreatedV1(
+            share_id=record.id,
+            org_id=record.org_id,
+            ambassador_id=record.ambassador_id,
+            content_id=record.content_id,
+            sub_program_id=record.sub_program_id,
+            network=record.network,
+            audience_size=record.audience_size,
+            tracked_link_code=record.tracked_code,
+            created_at=record.created_at,
+        ),
+        source=SOURCE,
+        subject=f"shares/{record.id}",
+        key=str(record.id),
+        orgid=str(record.org_id),
+        subprogramid=str(record.sub_program_id),
+        network=record.network,
+    )
+
+
+def record_click(session: AsyncSession, *, share_record: Share) -> None:
+    """Count a click on a tracked link; nothing about the visitor is stored."""
+    add_event(
+        session,
+        LinkClickedV1(
+            click_id=uuid.uuid4(),
+            org_id=share_record.org_id,
+            share_id=share_record.id,
+            content_id=share_record.content_id,
+            network=share_record.network,
+            clicked_at=datetime.now(UTC),
+        ),
+        source=SOURCE,
+        subject=f"shares/{share_record.id}",
+        # Same key as the share: a click is never ordered before its share on the partition.
+        key=str(share_record.id),
+        orgid=str(share_record.org_id),
+        subprogramid=str(share_record.sub_program_id),
+        network=share_record.network,
+    )

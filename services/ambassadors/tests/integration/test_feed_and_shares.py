@@ -1,0 +1,195 @@
+"""Ambassadors service with its real consumer, PostgreSQL and Kafka."""
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from advocacy_testing.apps import Tenant, serving
+from advocacy_testing.databases import drop_database, migrated_database
+from advocacy_testing.kafka import publish, read_all
+from advocacy_testing.polling import eventually
+from ambassadors.config import Settings
+from ambassadors.main import build_app
+from ambassadors.migrate import MIGRATIONS
+from common.events.contracts import ambassadors as events
+from common.events.contracts import content
+from common.events.envelope import Envelope
+
+
+@pytest.fixture
+async def settings(
+    postgres_url: str, kafka_bootstrap: str, topic_prefix: str
+) -> AsyncIterator[Settings]:
+    url = await migrated_database(postgres_url, prefix="ambassadors", migrations_dir=MIGRATIONS)
+    yield Settings(
+        env="test",
+        database_url=url,
+        kafka_bootstrap_servers=kafka_bootstrap,
+        kafka_topic_prefix=topic_prefix,
+        public_base_url="https://go.example.com",
+    )
+    await drop_database(postgres_url, url)
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    async with serving(build_app(settings)) as client:
+        yield client
+
+
+async def sub_program(client: httpx.AsyncClient, tenant: Tenant) -> str:
+    admin = tenant.headers(admin=True)
+    program = (await client.post("/v1/programs", json={"name": "Advocates"}, headers=admin)).json()
+    sub = await client.post(
+        f"/v1/programs/{program['id']}/sub-programs",
+        json={"name": "LinkedIn people", "kind": "network"},
+        headers=admin,
+    )
+    assert sub.status_code == 201
+    return str(sub.json()["id"])
+
+
+def published_event(
+    tenant: Tenant, sub_program_id: str, url: str | None = "https://example.com/a"
+) -> Envelope:
+    payload = content.ContentPublishedV1(
+        content_id=uuid.uuid4(),
+        org_id=tenant.org_id,
+        sub_program_id=uuid.UUID(sub_program_id),
+        kind="article",
+        title="A story",
+        url=url,
+        published_at=datetime.now(UTC),
+    )
+    return Envelope.wrap(payload, source="/test", subject="c", key=str(payload.content_id))
+
+
+async def feed(client: httpx.AsyncClient, headers: dict[str, str]) -> list[dict[str, object]]:
+    response = await client.get("/v1/me/feed", headers=headers)
+    assert response.status_code == 200
+    return list(response.json()["items"])
+
+
+async def test_published_content_reaches_members_feeds_only(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    tenant = Tenant()
+    sub_id = await sub_program(client, tenant)
+    member, outsider = tenant.headers(user_id=uuid.uuid4()), tenant.headers(user_id=uuid.uuid4())
+    joined = await client.post(
+        f"/v1/sub-programs/{sub_id}/members",
+        json={"network": "linkedin", "audience_size": 500},
+        headers=member,
+    )
+    assert joined.status_code == 201
+
+    event = published_event(tenant, sub_id)
+    await publish(settings.kafka_bootstrap_servers, settings.topic(content.TOPIC), [event])
+
+    items = await eventually(lambda: feed(client, member), lambda items: len(items) == 1)
+    assert items[0]["content_id"] == event.key
+    assert await feed(client, outsider) == []
+
+
+async def test_share_gives_tracked_link_and_event_and_click_redirects(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    tenant = Tenant()
+    sub_id = await sub_program(client, tenant)
+    me = tenant.headers(user_id=uuid.uuid4())
+    await client.post(
+        f"/v1/sub-programs/{sub_id}/members",
+        json={"network": "linkedin", "audience_size": 800},
+        headers=me,
+    )
+    event = published_event(tenant, sub_id)
+    await publish(settings.kafka_bootstrap_servers, settings.topic(content.TOPIC), [event])
+    await eventually(lambda: feed(client, me), lambda items: len(items) == 1)
+
+    shared = await client.post(
+        "/v1/me/shares", json={"content_id": event.key, "network": "linkedin"}, headers=me
+    )
+    assert shared.status_code == 201
+    share = shared.json()
+    assert share["tracked_url"].startswith("https://go.example.com/l/")
+    assert share["share_intent_url"].startswith("https://www.linkedin.com/sharing/share-offsite/")
+
+    code = share["tracked_url"].rsplit("/", 1)[1]
+    followed = await client.get(f"/l/{code}")
+    assert followed.status_code == 302
+    assert followed.headers["location"] == "https://example.com/a"
+
+    records = await read_all(
+        settings.kafka_bootstrap_servers, settings.topic(events.TOPIC), expected=2
+    )
+    types = [dict(r.headers)["ce_type"] for r in records]
+    assert types == [b"ambassadors.share.created.v1", b"ambassadors.link.clicked.v1"]
+    created = events.ShareCreatedV1.model_validate_json(records[0].value)
+    assert (created.audience_size, created.network, str(created.share_id)) == (
+        800,
+        "linkedin",
+        share["id"],
+    )
+    assert records[0].key == records[1].key
+
+
+async def test_share_rules_name_the_field(client: httpx.AsyncClient, settings: Settings) -> None:
+    tenant = Tenant()
+    sub_id = await sub_program(client, tenant)
+    me = tenant.headers(user_id=uuid.uuid4())
+    await client.post(
+        f"/v1/sub-programs/{sub_id}/members",
+        json={"network": "linkedin", "audience_size": 10},
+        headers=me,
+    )
+    event = published_event(tenant, sub_id)
+    await publish(settings.kafka_bootstrap_servers, settings.topic(content.TOPIC), [event])
+    await eventually(lambda: feed(client, me), lambda items: len(items) == 1)
+
+    not_in_feed = await client.post(
+        "/v1/me/shares", json={"content_id": str(uuid.uuid4()), "network": "linkedin"}, headers=me
+    )
+    no_profile = await client.post(
+        "/v1/me/shares", json={"content_id": event.key, "network": "x"}, headers=me
+    )
+    first = await client.post(
+        "/v1/me/shares", json={"content_id": event.key, "network": "linkedin"}, headers=me
+    )
+    twice = await client.post(
+        "/v1/me/shares", json={"content_id": event.key, "network": "linkedin"}, headers=me
+    )
+
+    assert (not_in_feed.status_code, not_in_feed.json()["errors"][0]["field"]) == (
+        404,
+        "content_id",
+    )
+    assert (no_profile.status_code, no_profile.json()["errors"][0]["field"]) == (409, "network")
+    assert first.status_code == 201
+    assert (twice.status_code, twice.json()["errors"][0]["field"]) == (409, "network")
+
+
+async def test_other_tenant_cannot_use_a_sub_program(client: httpx.AsyncClient) -> None:
+    owner, intruder = Tenant(), Tenant()
+    sub_id = await sub_program(client, owner)
+    response = await client.post(
+        f"/v1/sub-programs/{sub_id}/members",
+        json={"network": "x", "audience_size": 1},
+        headers=intruder.headers(),
+    )
+    assert response.status_code == 404
+
+
+async def test_unknown_link_is_404_and_bad_audience_is_422(client: httpx.AsyncClient) -> None:
+    tenant = Tenant()
+    sub_id = await sub_program(client, tenant)
+    unknown = await client.get("/l/doesnotexist")
+    negative = await client.post(
+        f"/v1/sub-programs/{sub_id}/members",
+        json={"network": "x", "audience_size": -3},
+        headers=tenant.headers(),
+    )
+    assert unknown.status_code == 404
+    assert (negative.status_code, negative.json()["errors"][0]["field"]) == (422, "audience_size")

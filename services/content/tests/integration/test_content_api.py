@@ -1,0 +1,135 @@
+"""Content API against real PostgreSQL (migrated) and real Kafka."""
+
+import uuid
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from advocacy_testing.apps import Tenant, serving
+from advocacy_testing.databases import drop_database, migrated_database
+from advocacy_testing.kafka import read_all
+from common.events.contracts.content import TOPIC, ContentPublishedV1
+from content.config import Settings
+from content.main import build_app
+from content.migrate import MIGRATIONS
+
+
+@pytest.fixture
+async def settings(
+    postgres_url: str, kafka_bootstrap: str, topic_prefix: str
+) -> AsyncIterator[Settings]:
+    url = await migrated_database(postgres_url, prefix="content", migrations_dir=MIGRATIONS)
+    yield Settings(
+        env="test",
+        database_url=url,
+        kafka_bootstrap_servers=kafka_bootstrap,
+        kafka_topic_prefix=topic_prefix,
+    )
+    await drop_database(postgres_url, url)
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    async with serving(build_app(settings)) as client:
+        yield client
+
+
+def draft(**overrides: object) -> dict[str, object]:
+    body: dict[str, object] = {
+        "sub_program_id": str(uuid.uuid4()),
+        "title": "Our new plant opens",
+        "url": "https://example.com/plant",
+    }
+    return body | overrides
+
+
+async def test_approve_publishes_one_event_with_cloudevents_headers(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    tenant = Tenant()
+    created = await client.post("/v1/content", json=draft(), headers=tenant.headers(admin=True))
+    assert created.status_code == 201
+    item = created.json()
+
+    approved = await client.post(
+        f"/v1/content/{item['id']}/approve", headers=tenant.headers(admin=True)
+    )
+    assert approved.status_code == 200
+    assert approved.json()["status"] == "published"
+
+    [record] = await read_all(settings.kafka_bootstrap_servers, settings.topic(TOPIC), expected=1)
+    headers = dict(record.headers)
+    event = ContentPublishedV1.model_validate_json(record.value)
+    assert record.key == item["id"].encode()
+    assert headers["ce_type"] == b"content.item.published.v1"
+    assert headers["ce_orgid"] == str(tenant.org_id).encode()
+    assert headers["ce_subprogramid"] == item["sub_program_id"].encode()
+    assert (event.content_id, event.url) == (uuid.UUID(item["id"]), "https://example.com/plant")
+
+
+async def test_approve_twice_is_a_conflict(client: httpx.AsyncClient) -> None:
+    tenant = Tenant()
+    item = (
+        await client.post("/v1/content", json=draft(), headers=tenant.headers(admin=True))
+    ).json()
+    await client.post(f"/v1/content/{item['id']}/approve", headers=tenant.headers(admin=True))
+    again = await client.post(
+        f"/v1/content/{item['id']}/approve", headers=tenant.headers(admin=True)
+    )
+    assert again.status_code == 409
+    assert again.json()["errors"][0]["field"] == "status"
+
+
+async def test_other_tenant_cannot_see_or_approve(client: httpx.AsyncClient) -> None:
+    owner, intruder = Tenant(), Tenant()
+    item = (
+        await client.post("/v1/content", json=draft(), headers=owner.headers(admin=True))
+    ).json()
+
+    seen = await client.get(f"/v1/content/{item['id']}", headers=intruder.headers(admin=True))
+    approved = await client.post(
+        f"/v1/content/{item['id']}/approve", headers=intruder.headers(admin=True)
+    )
+    listed = await client.get("/v1/content", headers=intruder.headers(admin=True))
+
+    assert seen.status_code == 404
+    assert approved.status_code == 404
+    assert listed.json()["items"] == []
+
+
+async def test_employee_cannot_create_content(client: httpx.AsyncClient) -> None:
+    response = await client.post("/v1/content", json=draft(), headers=Tenant().headers())
+    assert response.status_code == 403
+
+
+async def test_bad_input_names_the_field(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/v1/content", json=draft(url="not a url"), headers=Tenant().headers(admin=True)
+    )
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["url"]
+
+
+async def test_list_pages_through_everything_once(client: httpx.AsyncClient) -> None:
+    tenant = Tenant()
+    for i in range(5):
+        await client.post(
+            "/v1/content", json=draft(title=f"t{i}"), headers=tenant.headers(admin=True)
+        )
+    seen: list[str] = []
+    cursor: str | None = None
+    while True:
+        params = {"limit": 2} | ({"cursor": cursor} if cursor else {})
+        page = (await client.get("/v1/content", params=params, headers=tenant.headers())).json()
+        seen += [item["title"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == [f"t{i}" for i in reversed(range(5))]
+
+
+async def test_page_size_is_bounded(client: httpx.AsyncClient) -> None:
+    response = await client.get("/v1/content", params={"limit": 1000}, headers=Tenant().headers())
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "limit"

@@ -1,0 +1,10 @@
+"""Alembic environment for the metrics service's own database."""
+
+from sqlmodel import SQLModel
+
+import common.inbox  # noqa: F401 - registers the inbox table
+import common.outbox  # noqa: F401 - registers the outbox table
+import metrics.models  # noqa: F401 - registers the service's tables
+from common.migrations import run_env
+
+run_env(SQLModel.metadata)
