@@ -24,6 +24,7 @@ WORKDIR /src
 # pyproject files, so editing source code does not reinstall them.
 COPY pyproject.toml uv.lock ./
 COPY libs/common/pyproject.toml libs/common/
+COPY libs/testing/pyproject.toml libs/testing/
 COPY services/content/pyproject.toml services/content/
 COPY services/ambassadors/pyproject.toml services/ambassadors/
 COPY services/metrics/pyproject.toml services/metrics/

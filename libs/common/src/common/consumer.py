@@ -203,5 +203,5 @@ class ConsumerRunner:
 def _type_of(record: ConsumerRecord[bytes, bytes]) -> str:
     for key, value in record.headers:
         if key == "ce_type":
-            return value.decode(errors="replace")[:100]
+            return str(value.decode(errors="replace"))[:100]
     return "unknown"

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, update
+from sqlmodel import col, select
 
 from common.db import Database, is_sqlite
 from common.metrics import OUTBOX_BACKLOG, OUTBOX_ERRORS, OUTBOX_PUBLISHED
@@ -63,8 +64,8 @@ class OutboxRelay:
         async with self.db.transaction() as session:
             query = (
                 select(OutboxMessage)
-                .where(OutboxMessage.published_at.is_(None))  # type: ignore[union-attr]
-                .order_by(OutboxMessage.id)  # type: ignore[arg-type]
+                .where(col(OutboxMessage.published_at).is_(None))
+                .order_by(col(OutboxMessage.id))
                 .limit(self.settings.relay_batch_size)
             )
             if not is_sqlite(self.db.url):
@@ -86,7 +87,7 @@ class OutboxRelay:
             ids = [row.id for row in rows]
             await session.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.id.in_(ids))  # type: ignore[union-attr]
+                .where(col(OutboxMessage.id).in_(ids))
                 .values(published_at=datetime.now(UTC))
             )
         OUTBOX_PUBLISHED.inc(len(rows))
@@ -95,11 +96,10 @@ class OutboxRelay:
     async def backlog(self) -> int:
         """Rows not yet published (also exported as the outbox_backlog gauge)."""
         async with self.db.transaction() as session:
-            count = await session.scalar(
-                select(func.count()).where(OutboxMessage.published_at.is_(None))  # type: ignore[union-attr]
-            )
-        OUTBOX_BACKLOG.set(count or 0)
-        return count or 0
+            query = select(func.count()).where(col(OutboxMessage.published_at).is_(None))
+            count = int((await session.execute(query)).scalar_one() or 0)
+        OUTBOX_BACKLOG.set(count)
+        return count
 
     async def stop(self) -> None:
         """Flush and close the producer."""
@@ -121,9 +121,7 @@ class OutboxRelay:
         self._last_sweep = now
         async with self.db.transaction() as session:
             await session.execute(
-                delete(OutboxMessage).where(
-                    OutboxMessage.published_at < now - KEEP_PUBLISHED  # type: ignore[operator]
-                )
+                delete(OutboxMessage).where(col(OutboxMessage.published_at) < now - KEEP_PUBLISHED)
             )
 
     async def _ensure_producer(self) -> AIOKafkaProducer:

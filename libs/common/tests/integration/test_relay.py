@@ -5,7 +5,8 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlmodel import col, select
 
 from advocacy_testing.broker import PrivateBroker
 from advocacy_testing.kafka import read_all
@@ -37,8 +38,8 @@ async def stage(db: Database, titles: list[str], *, key: str = "same-key") -> No
 
 async def unpublished(db: Database) -> int:
     async with db.transaction() as session:
-        query = select(func.count()).where(OutboxMessage.published_at.is_(None))  # type: ignore[union-attr]
-        return int(await session.scalar(query) or 0)
+        query = select(func.count()).where(col(OutboxMessage.published_at).is_(None))
+        return int((await session.execute(query)).scalar_one())
 
 
 async def test_relay_publishes_committed_rows_in_order(

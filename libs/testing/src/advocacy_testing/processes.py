@@ -29,11 +29,16 @@ class ServiceProcess:
     name: str
     env: dict[str, str]
     port: int = field(default_factory=free_port)
+    log_dir: Path = LOG_DIR
     process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log_path(self) -> Path:
+        return self.log_dir / f"{self.name}-{self.port}.log"
 
     def migrate(self) -> None:
         """Run the service's migration job."""
@@ -43,8 +48,8 @@ class ServiceProcess:
 
     def start(self, timeout: float = 30.0) -> None:
         """Spawn uvicorn and wait until the service answers."""
-        LOG_DIR.mkdir(parents=True, exist_ok=True)
-        log = (LOG_DIR / f"{self.name}-{self.port}.log").open("ab")
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
         command = [sys.executable, "-m", "uvicorn", f"{self.name}.main:app"]
         command += ["--host", "127.0.0.1", "--port", str(self.port), "--no-access-log"]
         self.process = subprocess.Popen(command, env=self._env(), stdout=log, stderr=log, cwd=REPO)

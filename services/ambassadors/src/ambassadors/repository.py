@@ -2,8 +2,8 @@
 
 import uuid
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
 
 from ambassadors.models import (
     Ambassador,

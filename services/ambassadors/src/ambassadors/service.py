@@ -122,9 +122,11 @@ async def share(
     ambassador = await repository.find_ambassador(
         session, org_id=principal.org_id, user_id=principal.user_id
     )
-    item = ambassador and await repository.find_feed_item(
-        session, ambassador_id=ambassador.id, content_id=data.content_id
-    )
+    item = None
+    if ambassador is not None:
+        item = await repository.find_feed_item(
+            session, ambassador_id=ambassador.id, content_id=data.content_id
+        )
     if ambassador is None or item is None:
         raise NotInFeed(f"content {data.content_id} is not in your feed", field="content_id")
     if item.url is None:

@@ -2,8 +2,8 @@
 
 import uuid
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
 
 from common.pagination import PageParams, newest_first
 from content.models import ContentItem

@@ -1,0 +1,76 @@
+"""The four services as separate processes on PostgreSQL and Kafka, as deployed."""
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from advocacy_testing.databases import create_database, drop_database
+from advocacy_testing.processes import ServiceProcess, free_port
+
+DB_SERVICES = ("content", "ambassadors", "metrics")
+
+
+@dataclass
+class Stack:
+    """Running processes by service name; the gateway is the only public door."""
+
+    services: dict[str, ServiceProcess]
+
+    @property
+    def gateway(self) -> str:
+        return self.services["gateway"].url
+
+
+def _service_env(
+    name: str, *, database_url: str, kafka: str, prefix: str, gateway: str
+) -> dict[str, str]:
+    p = name.upper() + "_"
+    env = {
+        f"{p}ENV": "test",
+        f"{p}DATABASE_URL": database_url,
+        f"{p}KAFKA_BOOTSTRAP_SERVERS": kafka,
+        f"{p}KAFKA_TOPIC_PREFIX": prefix,
+        f"{p}LOG_LEVEL": "WARNING",
+    }
+    if name == "ambassadors":
+        env["AMBASSADORS_PUBLIC_BASE_URL"] = gateway
+    return env
+
+
+@asynccontextmanager
+async def running_stack(*, postgres_url: str, kafka: str) -> AsyncIterator[Stack]:
+    """Create and migrate one database per service, start all four, stop them afterwards."""
+    prefix = f"e{uuid.uuid4().hex[:8]}."
+    gateway_port = free_port()
+    gateway_url = f"http://127.0.0.1:{gateway_port}"
+    urls = {name: await create_database(postgres_url, prefix=f"e2e_{name}") for name in DB_SERVICES}
+    services = {
+        name: ServiceProcess(
+            name,
+            _service_env(
+                name, database_url=urls[name], kafka=kafka, prefix=prefix, gateway=gateway_url
+            ),
+        )
+        for name in DB_SERVICES
+    }
+    services["gateway"] = ServiceProcess(
+        "gateway",
+        {
+            "GATEWAY_ENV": "test",
+            "GATEWAY_LOG_LEVEL": "WARNING",
+            **{f"GATEWAY_{name.upper()}_URL": services[name].url for name in DB_SERVICES},
+        },
+        port=gateway_port,
+    )
+    try:
+        for name in DB_SERVICES:
+            services[name].migrate()
+        for process in services.values():
+            process.start()
+        yield Stack(services)
+    finally:
+        for process in services.values():
+            process.stop()
+        for url in urls.values():
+            await drop_database(postgres_url, url)

@@ -1,0 +1,138 @@
+"""`make run`: Kafka and the four services as separate processes on SQLite, until Ctrl-C."""
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+
+from advocacy_testing.processes import ServiceProcess
+from common import auth
+from common.settings import DEV_JWT_SECRET
+
+REPO = Path(__file__).resolve().parents[1]
+DEV = REPO / ".run" / "dev"
+PORTS = {"gateway": 8000, "content": 8001, "ambassadors": 8002, "metrics": 8003}
+KAFKA_PORT = os.environ.get("KAFKA_PORT", "9092")
+
+
+def kafka(command: str) -> None:
+    env = {**os.environ, "KAFKA_PORT": KAFKA_PORT, "PYTHON": sys.executable}
+    subprocess.run([str(REPO / "scripts" / "kafka-local"), command], env=env, check=True)
+
+
+def services() -> dict[str, ServiceProcess]:
+    gateway = f"http://127.0.0.1:{PORTS['gateway']}"
+    procs = {}
+    for name in ("content", "ambassadors", "metrics"):
+        env = {
+            f"{name.upper()}_DATABASE_URL": f"sqlite+aiosqlite:///{DEV / name}.db",
+            f"{name.upper()}_KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{KAFKA_PORT}",
+            "AMBASSADORS_PUBLIC_BASE_URL": gateway,
+        }
+        procs[name] = ServiceProcess(name, env, port=PORTS[name], log_dir=DEV / "logs")
+    upstreams = {f"GATEWAY_{n.upper()}_URL": procs[n].url for n in procs}
+    procs["gateway"] = ServiceProcess(
+        "gateway", upstreams, port=PORTS["gateway"], log_dir=DEV / "logs"
+    )
+    return procs
+
+
+def demo_identities() -> dict[str, str]:
+    """One demo organisation with an admin and an employee, stable across restarts."""
+    path = DEV / "demo.json"
+    if not path.exists():
+        ids = {
+            "org_id": str(uuid.uuid4()),
+            "admin_id": str(uuid.uuid4()),
+            "employee_id": str(uuid.uuid4()),
+        }
+        path.write_text(json.dumps(ids))
+    ids: dict[str, str] = json.loads(path.read_text())
+    org = uuid.UUID(ids["org_id"])
+    for role, key in (("admin", "admin_id"), ("employee", "employee_id")):
+        roles: list[auth.Role] = ["admin", "employee"] if role == "admin" else ["employee"]
+        token = auth.mint(
+            secret=DEV_JWT_SECRET,
+            issuer="advocacy",
+            user_id=uuid.UUID(ids[key]),
+            org_id=org,
+            roles=roles,
+        )
+        ids[f"{role}_token"] = token
+    (DEV / "tokens.env").write_text(
+        f"ADMIN_TOKEN={ids['admin_token']}\nEMPLOYEE_TOKEN={ids['employee_token']}\n"
+    )
+    return ids
+
+
+def seed_demo(gateway: str, ids: dict[str, str]) -> None:
+    """A program, a LinkedIn sub-program, one ambassador and one approved article."""
+    admin = {"Authorization": f"Bearer {ids['admin_token']}"}
+    employee = {"Authorization": f"Bearer {ids['employee_token']}"}
+    with httpx.Client(base_url=gateway, timeout=10) as gw:
+        program = gw.post(
+            "/v1/programs", json={"name": "Company ambassadors"}, headers=admin
+        ).json()
+        sub = gw.post(
+            f"/v1/programs/{program['id']}/sub-programs",
+            json={"name": "LinkedIn people", "kind": "network"},
+            headers=admin,
+        ).json()
+        gw.post(
+            f"/v1/sub-programs/{sub['id']}/members",
+            json={"network": "linkedin", "audience_size": 850},
+            headers=employee,
+        )
+        item = gw.post(
+            "/v1/content",
+            json={
+                "sub_program_id": sub["id"],
+                "title": "We open a new plant",
+                "url": "https://example.com/plant",
+            },
+            headers=admin,
+        ).json()
+        gw.post(f"/v1/content/{item['id']}/approve", headers=admin)
+    print(f"demo: program {program['id']}, sub-program {sub['id']}, content {item['id']} approved")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--demo", action="store_true", help="seed a demo program and content")
+    args = parser.parse_args()
+    DEV.mkdir(parents=True, exist_ok=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    procs = services()
+    try:
+        kafka("start")
+        for name in ("content", "ambassadors", "metrics"):
+            procs[name].migrate()
+        for proc in procs.values():
+            proc.start()
+        ids = demo_identities()
+        gateway = procs["gateway"].url
+        if args.demo:
+            seed_demo(gateway, ids)
+        print(f"\ngateway:  {gateway}\nAPI docs: {gateway}/docs\nlogs:     {DEV / 'logs'}")
+        print(f"tokens:   {DEV / 'tokens.env'} (demo org {ids['org_id']}; dev only)")
+        print("Ctrl-C stops everything.\n")
+        while all(p.process and p.process.poll() is None for p in procs.values()):
+            time.sleep(0.5)
+        print("a service exited; see its log. Stopping the rest.")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for proc in procs.values():
+            proc.stop()
+        kafka("stop")
+
+
+if __name__ == "__main__":
+    main()

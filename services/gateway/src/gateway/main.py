@@ -1,0 +1,70 @@
+"""Gateway: the platform's single entry point; authenticates and forwards to the services."""
+
+import contextlib
+from collections.abc import AsyncIterator
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.routing import APIRoute
+
+from common.app import ServiceSpec, create_app
+from common.health import Check
+from gateway import openapi
+from gateway.config import Settings
+from gateway.errors import UpstreamUnavailable
+from gateway.router import router
+
+
+def build_app(settings: Settings) -> FastAPI:
+    """The gateway app for these settings (tests point it at their own upstreams)."""
+    app = create_app(
+        ServiceSpec(
+            settings=settings,
+            title="Gateway",
+            description="Authenticates callers and forwards /v1 and /l to the services.",
+            routers=[openapi.router, router],
+            uses_database=False,
+            resources=_resources,
+        )
+    )
+    _drop_builtin_docs(app)
+    app.state.openapi_document = None
+    return app
+
+
+def _drop_builtin_docs(app: FastAPI) -> None:
+    # FastAPI() added its own /openapi.json and /docs in its constructor, ahead of ours, and
+    # create_app can't pass openapi_url=None yet; remove them so the merged ones answer.
+    builtin = {app.openapi_url, app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url}
+    app.router.routes[:] = [
+        route
+        for route in app.router.routes
+        if isinstance(route, APIRoute) or getattr(route, "path", None) not in builtin
+    ]
+    app.openapi_url = app.docs_url = app.redoc_url = None
+
+
+@contextlib.asynccontextmanager
+async def _resources(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    # One pooled client for every request; redirects go back to the caller, never followed.
+    async with httpx.AsyncClient(
+        timeout=httpx.Timeout(settings.upstream_timeout_seconds), follow_redirects=False
+    ) as client:
+        app.state.http = client
+        for name, url in settings.upstreams().items():
+            app.state.readiness_checks[name] = _healthz_check(url)
+        yield
+
+
+def _healthz_check(base_url: str) -> Check:
+    async def check(request: Request) -> None:
+        client: httpx.AsyncClient = request.app.state.http
+        response = await client.get(f"{base_url}/healthz", timeout=1.0)
+        if response.status_code != 200:
+            raise UpstreamUnavailable(f"{base_url}/healthz answered {response.status_code}")
+
+    return check
+
+
+app = build_app(Settings())

@@ -1,0 +1,128 @@
+"""Forwarding one request to an upstream and its answer back, headers filtered both ways."""
+
+import logging
+from collections.abc import Iterable
+
+import httpx
+from fastapi import Request, Response
+
+from common import correlation
+from gateway.errors import UpstreamBadResponse, UpstreamTimeout, UpstreamUnavailable
+
+log = logging.getLogger(__name__)
+
+# RFC 9110 §7.6.1: meaningful for one connection only, never relayed.
+HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+    }
+)
+# Allow-lists rather than deny-lists: cookies or internal headers never cross by accident.
+# accept-encoding stays out so bodies arrive uncompressed and content-length stays truthful.
+REQUEST_HEADERS = frozenset(
+    {
+        "accept",
+        "accept-language",
+        "authorization",
+        "content-type",
+        "idempotency-key",
+        "if-match",
+        "if-none-match",
+        "user-agent",
+    }
+)
+# x-request-id is absent on purpose: the correlation middleware echoes the same id once.
+RESPONSE_HEADERS = frozenset(
+    {
+        "cache-control",
+        "content-language",
+        "content-type",
+        "etag",
+        "last-modified",
+        "link",
+        "location",
+        "retry-after",
+        "vary",
+        "www-authenticate",
+    }
+)
+
+
+def filter_headers(
+    headers: Iterable[tuple[str, str]], allowed: frozenset[str]
+) -> list[tuple[str, str]]:
+    """Keep allowed end-to-end headers; drop hop-by-hop ones, also those named in Connection."""
+    pairs = [(name.lower(), value) for name, value in headers]
+    named = {
+        token.strip().lower()
+        for name, value in pairs
+        if name == "connection"
+        for token in value.split(",")
+    }
+    return [
+        (name, value)
+        for name, value in pairs
+        if name in allowed and name not in HOP_BY_HOP and name not in named
+    ]
+
+
+def forwarded_headers(request: Request) -> dict[str, str]:
+    """x-request-id and x-forwarded-* for the upstream."""
+    # Trusting a client's own x-forwarded-* is uvicorn's job (--forwarded-allow-ips); by the time
+    # we run, request.client and the scheme already reflect the trusted proxy's view.
+    headers = {
+        "x-forwarded-proto": request.url.scheme,
+        "x-forwarded-host": request.headers.get("host", ""),
+    }
+    if request.client is not None:
+        headers["x-forwarded-for"] = request.client.host
+    request_id = correlation.current_id()
+    if request_id:
+        headers[correlation.HEADER] = request_id
+    return headers
+
+
+def upstream_url(base: str, request: Request) -> str:
+    """The upstream URL for the same raw path and query (encoded slashes stay encoded)."""
+    raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode()
+    query = request.url.query
+    return f"{base}{raw_path.decode('latin-1')}" + (f"?{query}" if query else "")
+
+
+async def forward(request: Request, *, client: httpx.AsyncClient, base_url: str) -> Response:
+    """Send the request upstream and relay status, body and safe headers; map transport errors."""
+    headers = filter_headers(request.headers.items(), REQUEST_HEADERS)
+    headers += forwarded_headers(request).items()
+    try:
+        upstream = await client.request(
+            request.method,
+            upstream_url(base_url, request),
+            headers=headers,
+            content=await request.body(),
+        )
+    except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+        log.warning("upstream unreachable", extra={"upstream": base_url, "error": repr(exc)})
+        raise UpstreamUnavailable("the service behind this path is unavailable") from exc
+    except httpx.TimeoutException as exc:
+        log.warning("upstream timed out", extra={"upstream": base_url, "error": repr(exc)})
+        raise UpstreamTimeout("the service behind this path did not answer in time") from exc
+    except httpx.TransportError as exc:
+        log.warning("upstream broke the exchange", extra={"upstream": base_url, "error": repr(exc)})
+        raise UpstreamBadResponse("the service behind this path sent no valid answer") from exc
+    return _relay(upstream.status_code, upstream.content, upstream.headers.multi_items())
+
+
+def _relay(status: int, body: bytes, headers: Iterable[tuple[str, str]]) -> Response:
+    # No media_type: Response then sets only content-length, and the upstream's content-type wins.
+    response = Response(content=body, status_code=status)
+    for name, value in filter_headers(headers, RESPONSE_HEADERS):
+        response.headers.append(name, value)
+    return response

@@ -1,0 +1,43 @@
+"""The route table: the gateway's whole public API, path template -> upstream."""
+
+from dataclasses import dataclass
+
+from starlette.routing import compile_path
+
+API_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+
+
+@dataclass(frozen=True)
+class Route:
+    """One public path template, the upstream that serves it, and whether it needs a token."""
+
+    path: str
+    upstream: str
+    methods: frozenset[str] = API_METHODS
+    public: bool = False
+
+    def matches(self, path: str) -> bool:
+        """True when a concrete or templated path falls under this route."""
+        regex, _, _ = compile_path(self.path)
+        return regex.match(path) is not None
+
+
+def _prefix(prefix: str, upstream: str) -> tuple[Route, Route]:
+    # Two templates so "/v1/content" and "/v1/content/..." match but "/v1/contents" does not.
+    return Route(prefix, upstream), Route(f"{prefix}/{{rest:path}}", upstream)
+
+
+ROUTES: tuple[Route, ...] = (
+    *_prefix("/v1/content", "content"),
+    *_prefix("/v1/programs", "ambassadors"),
+    *_prefix("/v1/sub-programs", "ambassadors"),
+    *_prefix("/v1/me", "ambassadors"),
+    *_prefix("/v1/metrics", "metrics"),
+    # The tracked link people click on social networks: no token, GET only.
+    Route("/l/{code}", "ambassadors", methods=frozenset({"GET"}), public=True),
+)
+
+
+def match(path: str) -> Route | None:
+    """The route serving a path, or None when the gateway does not expose it."""
+    return next((route for route in ROUTES if route.matches(path)), None)
