@@ -14,7 +14,7 @@ from advocacy_testing.stack import Stack
 from common.events.contracts.ambassadors import TOPIC, ShareCreatedV1
 from common.events.envelope import Envelope
 
-EVENTS = 400
+EVENTS = 1000
 
 
 def share(tenant: Tenant) -> Envelope:
@@ -44,8 +44,9 @@ async def test_sigkilled_metrics_consumer_resumes_exactly(stack: Stack) -> None:
             return int(response.json()["shares"]["value"]) if response.status_code == 200 else -1
 
     await publish(kafka, topic, [share(tenant) for _ in range(EVENTS)])
-    await eventually(shares, lambda n: n > 0, interval=0.02)
+    before_kill = await eventually(shares, lambda n: n > 0, interval=0.02)
     await asyncio.to_thread(metrics.kill)
+    assert before_kill < EVENTS, "the consumer finished before the kill: raise EVENTS"
     assert metrics.process is not None
     assert metrics.process.returncode == -signal.SIGKILL
 

@@ -33,6 +33,8 @@ class ServiceSpec:
     routers: Sequence[APIRouter]
     consumers: dict[str, Handlers] = field(default_factory=dict)
     uses_database: bool = True
+    # The gateway serves the merged document of all services instead of its own.
+    builtin_docs: bool = True
     # Extra resources a service owns (e.g. the gateway's HTTP client), opened in the lifespan.
     resources: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None
 
@@ -44,6 +46,9 @@ def create_app(spec: ServiceSpec) -> FastAPI:
         description=spec.description,
         version="1.0.0",
         lifespan=lambda app: _lifespan(app, spec),
+        openapi_url="/openapi.json" if spec.builtin_docs else None,
+        docs_url="/docs" if spec.builtin_docs else None,
+        redoc_url=None,
     )
     app.state.settings = spec.settings
     app.state.readiness_checks = {}

@@ -32,7 +32,7 @@ class BodySizeLimitMiddleware:
 
         try:
             await self.app(scope, counting_receive, send)
-        except _TooLarge:
+        except* _TooLarge:  # may arrive wrapped in an ExceptionGroup by inner middleware tasks
             await self._reject(scope, receive, send)
 
     async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -5,7 +5,6 @@ from collections.abc import AsyncIterator
 
 import httpx
 from fastapi import FastAPI, Request
-from fastapi.routing import APIRoute
 
 from common.app import ServiceSpec, create_app
 from common.health import Check
@@ -25,23 +24,11 @@ def build_app(settings: Settings) -> FastAPI:
             routers=[openapi.router, router],
             uses_database=False,
             resources=_resources,
+            builtin_docs=False,
         )
     )
-    _drop_builtin_docs(app)
     app.state.openapi_document = None
     return app
-
-
-def _drop_builtin_docs(app: FastAPI) -> None:
-    # FastAPI() added its own /openapi.json and /docs in its constructor, ahead of ours, and
-    # create_app can't pass openapi_url=None yet; remove them so the merged ones answer.
-    builtin = {app.openapi_url, app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url}
-    app.router.routes[:] = [
-        route
-        for route in app.router.routes
-        if isinstance(route, APIRoute) or getattr(route, "path", None) not in builtin
-    ]
-    app.openapi_url = app.docs_url = app.redoc_url = None
 
 
 @contextlib.asynccontextmanager

@@ -1,6 +1,7 @@
 """One OpenAPI document for the whole platform, merged from the upstreams', and its Swagger UI."""
 
 import asyncio
+import copy
 import logging
 from typing import Any
 
@@ -55,7 +56,7 @@ def merge(documents: dict[str, Document], *, missing: list[str]) -> Document:
         for schema_name, schema in document.get("components", {}).get("schemas", {}).items():
             if schemas.setdefault(schema_name, schema) != schema:
                 log.warning("schema name clash", extra={"schema": schema_name, "upstream": name})
-    link = paths.setdefault("/l/{code}", LINK_PATH)
+    link = paths.setdefault("/l/{code}", copy.deepcopy(LINK_PATH))
     link.get("get", {})["security"] = []
     merged: Document = {
         "openapi": "3.1.0",

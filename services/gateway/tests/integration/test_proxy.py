@@ -156,10 +156,9 @@ async def _chunks(size: int) -> AsyncIterator[bytes]:
 
 # Chunked bodies: common.limits catches _TooLarge, but the metrics BaseHTTPMiddleware re-raises it
 # inside an ExceptionGroup, so the caller gets a 500 until libs/common uses `except* _TooLarge`.
-STREAMED_BUG = pytest.mark.xfail(strict=True, reason="libs/common: 413 lost in ExceptionGroup")
 
 
-@pytest.mark.parametrize("streamed", [False, pytest.param(True, marks=STREAMED_BUG)])
+@pytest.mark.parametrize("streamed", [False, True])
 async def test_request_is_413_problem_for_oversized_body(
     gateway: httpx.AsyncClient, upstreams: dict[str, Any], bearer: dict[str, str], streamed: bool
 ) -> None:
