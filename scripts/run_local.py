@@ -125,10 +125,13 @@ def main() -> None:
         print("Ctrl-C stops everything.\n")
         while all(p.process and p.process.poll() is None for p in procs.values()):
             time.sleep(0.5)
-        print("a service exited; see its log. Stopping the rest.")
+        print("a service stopped (see its log if you did not press Ctrl-C); stopping the rest.")
     except KeyboardInterrupt:
         pass
     finally:
+        # Ctrl-C reaches every process of the terminal's group, sometimes more than once:
+        # finish the clean-up regardless, or the broker would outlive us.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         for proc in procs.values():
             proc.stop()
         kafka("stop")
