@@ -109,7 +109,9 @@ class ConsumerRunner:
             )
             handler = self.handlers.by_type.get(envelope.type)
             if handler is None:
-                EVENTS_CONSUMED.labels(self.name, envelope.type, "ignored").inc()
+                # Known types only as label values: a producer must not explode our metrics.
+                label = envelope.type if envelope.type in registry.CONTRACTS else "unknown"
+                EVENTS_CONSUMED.labels(self.name, label, "ignored").inc()
                 return
             payload = registry.decode(envelope)
         except MalformedEvent as exc:
