@@ -28,15 +28,22 @@ def upgrade(*, migrations_dir: Path, database_url: str) -> None:
 
 
 def main(argv: list[str], *, migrations_dir: Path, database_url: str) -> None:
-    """CLI: no argument upgrades to head; `revision "message"` autogenerates a migration."""
+    """CLI: upgrade (default) | check | downgrade REV | revision "message"."""
     config = alembic_config(migrations_dir=migrations_dir, database_url=database_url)
-    if argv[:1] == ["revision"] and len(argv) == 2:
-        command.upgrade(config, "head")
-        command.revision(config, message=argv[1], autogenerate=True)
-    elif not argv:
-        command.upgrade(config, "head")
-    else:
-        raise SystemExit('usage: python -m <service>.migrate [revision "message"]')
+    match argv:
+        case [] | ["upgrade"]:
+            command.upgrade(config, "head")
+        case ["check"]:
+            command.check(config)  # fails when the models differ from the migrated schema
+        case ["downgrade", revision]:
+            command.downgrade(config, revision)
+        case ["revision", message]:
+            command.upgrade(config, "head")
+            command.revision(config, message=message, autogenerate=True)
+        case _:
+            raise SystemExit(
+                "usage: python -m <service>.migrate [upgrade|check|downgrade REV|revision MSG]"
+            )
 
 
 def run_env(metadata: MetaData) -> None:

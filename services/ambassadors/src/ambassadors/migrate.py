@@ -1,4 +1,4 @@
-"""The ambassadors service's migrations: `python -m ambassadors.migrate [revision "message"]`."""
+"""Migrations of the ambassadors service: `python -m ambassadors.migrate` (commands: common.migrations.main)."""
 
 import sys
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""The content service's migrations: `python -m content.migrate [revision "message"]`."""
+"""Migrations of the content service: `python -m content.migrate` (commands: common.migrations.main)."""
 
 import sys
 from pathlib import Path

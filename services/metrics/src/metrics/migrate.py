@@ -1,4 +1,4 @@
-"""The metrics service's migrations: `python -m metrics.migrate [revision "message"]`."""
+"""Migrations of the metrics service: `python -m metrics.migrate` (commands: common.migrations.main)."""
 
 import sys
 from pathlib import Path
