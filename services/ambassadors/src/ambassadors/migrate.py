@@ -1,4 +1,4 @@
-"""Migrations of the ambassadors service: `python -m ambassadors.migrate` (commands: common.migrations.main)."""
+"""The ambassadors service's migration job: `python -m ambassadors.migrate [command]`."""
 
 import sys
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""Migrations of the content service: `python -m content.migrate` (commands: common.migrations.main)."""
+"""The content service's migration job: `python -m content.migrate [command]`."""
 
 import sys
 from pathlib import Path

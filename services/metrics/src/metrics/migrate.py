@@ -1,4 +1,4 @@
-"""Migrations of the metrics service: `python -m metrics.migrate` (commands: common.migrations.main)."""
+"""The metrics service's migration job: `python -m metrics.migrate [command]`."""
 
 import sys
 from pathlib import Path
