@@ -11,6 +11,10 @@ class SubProgramNotFound(NotFound):
     code = "sub_program_not_found"
 
 
+class NotMember(NotFound):
+    code = "not_member"
+
+
 class AlreadyMember(Conflict):
     code = "already_member"
 

@@ -102,3 +102,11 @@ async def join_sub_program(
         audience_size=profile.audience_size,
         joined_at=membership.joined_at,
     )
+
+
+@router.delete("/sub-programs/{sub_program_id}/members/me", status_code=status.HTTP_204_NO_CONTENT)
+async def leave_sub_program(
+    sub_program: ValidSubProgram, session: DbSession, principal: CurrentPrincipal
+) -> None:
+    """Opt out of a sub-program, at any time and without giving a reason."""
+    await service.leave(session, principal=principal, sub_program=sub_program)

@@ -12,6 +12,7 @@ from ambassadors.errors import (
     NoProfileOnNetwork,
     NothingToLink,
     NotInFeed,
+    NotMember,
 )
 from ambassadors.models import (
     Ambassador,
@@ -91,6 +92,21 @@ async def join(
     )
     session.add_all([profile, membership])
     return membership, profile
+
+
+async def leave(session: AsyncSession, *, principal: Principal, sub_program: SubProgram) -> None:
+    """The caller opts out of a sub-program; nothing new reaches their feed from it."""
+    ambassador = await repository.find_ambassador(
+        session, org_id=principal.org_id, user_id=principal.user_id
+    )
+    membership = None
+    if ambassador is not None:
+        membership = await repository.find_membership(
+            session, ambassador_id=ambassador.id, sub_program_id=sub_program.id
+        )
+    if membership is None:
+        raise NotMember("you are not a member of this sub-program", field="sub_program_id")
+    await session.delete(membership)
 
 
 async def offer_published_content(session: AsyncSession, *, event: ContentPublishedV1) -> int:

@@ -193,3 +193,28 @@ async def test_unknown_link_is_404_and_bad_audience_is_422(client: httpx.AsyncCl
     )
     assert unknown.status_code == 404
     assert (negative.status_code, negative.json()["errors"][0]["field"]) == (422, "audience_size")
+
+
+async def test_leaving_stops_new_content_and_twice_is_404(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    tenant = Tenant()
+    sub_id = await sub_program(client, tenant)
+    me = tenant.headers(user_id=uuid.uuid4())
+    membership = {"network": "linkedin", "audience_size": 5}
+    await client.post(f"/v1/sub-programs/{sub_id}/members", json=membership, headers=me)
+    topic = settings.topic(content.TOPIC)
+    await publish(settings.kafka_bootstrap_servers, topic, [published_event(tenant, sub_id)])
+    await eventually(lambda: feed(client, me), lambda items: len(items) == 1)
+
+    left = await client.delete(f"/v1/sub-programs/{sub_id}/members/me", headers=me)
+    again = await client.delete(f"/v1/sub-programs/{sub_id}/members/me", headers=me)
+    await publish(settings.kafka_bootstrap_servers, topic, [published_event(tenant, sub_id)])
+    member = tenant.headers(user_id=uuid.uuid4())  # joins after: proves the event was handled
+    await client.post(f"/v1/sub-programs/{sub_id}/members", json=membership, headers=member)
+    await publish(settings.kafka_bootstrap_servers, topic, [published_event(tenant, sub_id)])
+    await eventually(lambda: feed(client, member), lambda items: len(items) == 1)
+
+    assert left.status_code == 204
+    assert (again.status_code, again.json()["errors"][0]["field"]) == (404, "sub_program_id")
+    assert len(await feed(client, me)) == 1
