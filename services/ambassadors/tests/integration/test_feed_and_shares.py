@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import httpx
@@ -204,15 +205,18 @@ async def test_leaving_stops_new_content_and_twice_is_404(
     membership = {"network": "linkedin", "audience_size": 5}
     await client.post(f"/v1/sub-programs/{sub_id}/members", json=membership, headers=me)
     topic = settings.topic(content.TOPIC)
-    await publish(settings.kafka_bootstrap_servers, topic, [published_event(tenant, sub_id)])
+    # One key for all three events: one partition, so they are handled in publication order.
+    first, second, third = (replace(published_event(tenant, sub_id), key=sub_id) for _ in range(3))
+    await publish(settings.kafka_bootstrap_servers, topic, [first])
     await eventually(lambda: feed(client, me), lambda items: len(items) == 1)
 
     left = await client.delete(f"/v1/sub-programs/{sub_id}/members/me", headers=me)
     again = await client.delete(f"/v1/sub-programs/{sub_id}/members/me", headers=me)
-    await publish(settings.kafka_bootstrap_servers, topic, [published_event(tenant, sub_id)])
-    member = tenant.headers(user_id=uuid.uuid4())  # joins after: proves the event was handled
+    await publish(settings.kafka_bootstrap_servers, topic, [second])
+    # Once anything reaches this new member, `second` (earlier, same partition) was handled.
+    member = tenant.headers(user_id=uuid.uuid4())
     await client.post(f"/v1/sub-programs/{sub_id}/members", json=membership, headers=member)
-    await publish(settings.kafka_bootstrap_servers, topic, [published_event(tenant, sub_id)])
+    await publish(settings.kafka_bootstrap_servers, topic, [third])
     await eventually(lambda: feed(client, member), lambda items: len(items) == 1)
 
     assert left.status_code == 204
