@@ -4,8 +4,10 @@ import asyncio
 import time
 import uuid
 
+import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from sqlalchemy.engine import make_url
 
 from advocacy_testing.apps import Tenant
 from advocacy_testing.stack import Stack
@@ -63,3 +65,29 @@ async def approval_to_feed(stack: Stack, count: int) -> list[float]:
 async def _in_feed(gw: httpx.AsyncClient, headers: dict[str, str], content_id: str) -> bool:
     page = (await gw.get("/v1/me/feed", params={"limit": 1}, headers=headers)).json()
     return bool(page["items"]) and page["items"][0]["content_id"] == content_id
+
+
+async def stage_breakdown(stack: Stack) -> dict[str, list[float]]:
+    """Per-stage seconds from the services' own timestamps (read-only, after the run)."""
+    content_db = await asyncpg.connect(_dsn(stack, "content"))
+    ambassadors_db = await asyncpg.connect(_dsn(stack, "ambassadors"))
+    try:
+        outbox = await content_db.fetch("SELECT created_at, published_at FROM outbox")
+        published = dict(await content_db.fetch("SELECT id, published_at FROM content_items"))
+        fed = dict(await ambassadors_db.fetch("SELECT content_id, created_at FROM feed_items"))
+    finally:
+        await content_db.close()
+        await ambassadors_db.close()
+    return {
+        "approval (outbox row staged) -> published to Kafka (relay)": [
+            (row["published_at"] - row["created_at"]).total_seconds() for row in outbox
+        ],
+        "approval -> feed row written (relay + broker + consumer)": [
+            (fed[cid] - published[cid]).total_seconds() for cid in fed
+        ],
+    }
+
+
+def _dsn(stack: Stack, service: str) -> str:
+    url = make_url(stack.services[service].env[f"{service.upper()}_DATABASE_URL"])
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
