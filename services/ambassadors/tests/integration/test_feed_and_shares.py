@@ -74,6 +74,22 @@ async def feed(client: httpx.AsyncClient, headers: dict[str, str]) -> list[dict[
     return list(response.json()["items"])
 
 
+async def member_with_item(
+    client: httpx.AsyncClient, settings: Settings, *, audience: int
+) -> tuple[dict[str, str], Envelope]:
+    """A LinkedIn member of a new sub-program whose feed already holds one published item."""
+    tenant = Tenant()
+    sub_id = await sub_program(client, tenant)
+    me = tenant.headers(user_id=uuid.uuid4())
+    membership = {"network": "linkedin", "audience_size": audience}
+    joined = await client.post(f"/v1/sub-programs/{sub_id}/members", json=membership, headers=me)
+    assert joined.status_code == 201
+    event = published_event(tenant, sub_id)
+    await publish(settings.kafka_bootstrap_servers, settings.topic(content.TOPIC), [event])
+    await eventually(lambda: feed(client, me), lambda items: len(items) == 1)
+    return me, event
+
+
 async def test_published_content_reaches_members_feeds_only(
     client: httpx.AsyncClient, settings: Settings
 ) -> None:
@@ -98,17 +114,7 @@ async def test_published_content_reaches_members_feeds_only(
 async def test_share_gives_tracked_link_and_event_and_click_redirects(
     client: httpx.AsyncClient, settings: Settings
 ) -> None:
-    tenant = Tenant()
-    sub_id = await sub_program(client, tenant)
-    me = tenant.headers(user_id=uuid.uuid4())
-    await client.post(
-        f"/v1/sub-programs/{sub_id}/members",
-        json={"network": "linkedin", "audience_size": 800},
-        headers=me,
-    )
-    event = published_event(tenant, sub_id)
-    await publish(settings.kafka_bootstrap_servers, settings.topic(content.TOPIC), [event])
-    await eventually(lambda: feed(client, me), lambda items: len(items) == 1)
+    me, event = await member_with_item(client, settings, audience=800)
 
     shared = await client.post(
         "/v1/me/shares", json={"content_id": event.key, "network": "linkedin"}, headers=me
@@ -138,17 +144,7 @@ async def test_share_gives_tracked_link_and_event_and_click_redirects(
 
 
 async def test_share_rules_name_the_field(client: httpx.AsyncClient, settings: Settings) -> None:
-    tenant = Tenant()
-    sub_id = await sub_program(client, tenant)
-    me = tenant.headers(user_id=uuid.uuid4())
-    await client.post(
-        f"/v1/sub-programs/{sub_id}/members",
-        json={"network": "linkedin", "audience_size": 10},
-        headers=me,
-    )
-    event = published_event(tenant, sub_id)
-    await publish(settings.kafka_bootstrap_servers, settings.topic(content.TOPIC), [event])
-    await eventually(lambda: feed(client, me), lambda items: len(items) == 1)
+    me, event = await member_with_item(client, settings, audience=10)
 
     not_in_feed = await client.post(
         "/v1/me/shares", json={"content_id": str(uuid.uuid4()), "network": "linkedin"}, headers=me
