@@ -53,7 +53,8 @@ async def test_approve_publishes_one_event_with_cloudevents_headers(
     item = created.json()
 
     approved = await client.post(
-        f"/v1/content/{item['id']}/approve", headers=tenant.headers(admin=True)
+        f"/v1/content/{item['id']}/approve",
+        headers=tenant.headers(admin=True) | {"x-request-id": "trace-approve-1"},
     )
     assert approved.status_code == 200
     assert approved.json()["status"] == "published"
@@ -65,6 +66,7 @@ async def test_approve_publishes_one_event_with_cloudevents_headers(
     assert headers["ce_type"] == b"content.item.published.v1"
     assert headers["ce_orgid"] == str(tenant.org_id).encode()
     assert headers["ce_subprogramid"] == item["sub_program_id"].encode()
+    assert headers["ce_correlationid"] == b"trace-approve-1"  # the request's id travels on
     assert (event.content_id, event.url) == (uuid.UUID(item["id"]), "https://example.com/plant")
 
 
