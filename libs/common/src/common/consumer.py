@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
-from aiokafka.errors import KafkaError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -65,8 +64,8 @@ class ConsumerRunner:
         while True:
             try:
                 await self._consume()
-            except KafkaError as exc:
-                log.warning("consumer lost kafka, retrying", extra={"error": repr(exc)})
+            except Exception as exc:  # noqa: BLE001 - never die: uncommitted records come back
+                log.warning("consumer stopped, restarting", extra={"error": repr(exc)})
                 await asyncio.sleep(1.0)
 
     async def _consume(self) -> None:

@@ -51,9 +51,9 @@ class OutboxRelay:
                 backoff = 0.2
                 if published == 0:
                     await self._idle()
-            except (KafkaError, OSError) as exc:
+            except Exception as exc:  # noqa: BLE001 - Kafka or the database away: rows wait
                 OUTBOX_ERRORS.inc()
-                log.warning("relay cannot reach kafka, rows wait", extra={"error": repr(exc)})
+                log.warning("relay cannot publish, rows wait", extra={"error": repr(exc)})
                 await self._close_producer()
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)

@@ -9,6 +9,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from advocacy_testing.broker import PrivateBroker
+from advocacy_testing.databases import create_database, drop_database
 from advocacy_testing.kafka import read_all
 from advocacy_testing.polling import eventually
 from common.db import Database
@@ -102,3 +103,26 @@ async def test_events_written_while_broker_is_down_are_delivered_after_restart(
         await asyncio.gather(task, return_exceptions=True)
         await relay.stop()
         await asyncio.to_thread(broker.stop)
+
+
+async def test_relay_survives_a_database_not_migrated_yet(
+    postgres_url: str, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    # A service may start before its migration job has finished (compose, Kubernetes Jobs):
+    # "relation outbox does not exist" must not kill the relay for the life of the process.
+    url = await create_database(postgres_url, prefix="unmigrated")
+    db = Database(url)
+    settings = ServiceSettings(
+        kafka_bootstrap_servers=kafka_bootstrap, kafka_topic_prefix=topic_prefix
+    )
+    relay = OutboxRelay(db=db, settings=settings)
+    task = asyncio.create_task(relay.run())
+    try:
+        await asyncio.sleep(1.5)
+        assert not task.done(), task.exception() if task.done() else None
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await relay.stop()
+        await db.dispose()
+        await drop_database(postgres_url, url)
