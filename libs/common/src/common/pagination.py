@@ -4,7 +4,7 @@ import base64
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Protocol, TypeVar
 
 import orjson
 from fastapi import Query
@@ -14,7 +14,6 @@ from sqlalchemy import Select, and_, or_
 from common.errors import InvalidInput
 
 T = TypeVar("T")
-R = TypeVar("R")
 MAX_LIMIT = 100
 
 
@@ -56,10 +55,22 @@ def page_params(
     return PageParams(limit=limit, after=decode_cursor(cursor) if cursor else None)
 
 
-def newest_first(
-    query: Select[Any], *, created_at: Any, row_id: Any, page: PageParams
-) -> Select[Any]:
+class Keyed(Protocol):
+    """A paginated row: ordered by creation time, ties broken by id."""
+
+    @property
+    def created_at(self) -> datetime: ...
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+
+K = TypeVar("K", bound=Keyed)
+
+
+def newest_first(query: Select[Any], *, model: Any, page: PageParams) -> Select[Any]:
     """Keyset pagination on (created_at, id) descending, fetching one row more than asked."""
+    created_at, row_id = model.created_at, model.id
     if page.after is not None:
         after_at, after_id = page.after
         query = query.where(
@@ -68,15 +79,9 @@ def newest_first(
     return query.order_by(created_at.desc(), row_id.desc()).limit(page.limit + 1)
 
 
-def build_page(
-    rows: Sequence[R],
-    *,
-    page: PageParams,
-    read: Callable[[R], T],
-    key: Callable[[R], tuple[datetime, uuid.UUID]],
-) -> Page[T]:
+def build_page(rows: Sequence[K], *, page: PageParams, read: Callable[[K], T]) -> Page[T]:
     """Turn the rows of newest_first into a Page with the next cursor."""
     more = len(rows) > page.limit
     shown = rows[: page.limit]
-    cursor = encode_cursor(*key(shown[-1])) if more and shown else None
+    cursor = encode_cursor(shown[-1].created_at, shown[-1].id) if more and shown else None
     return Page[T](items=[read(row) for row in shown], next_cursor=cursor)

@@ -1,4 +1,5 @@
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,15 +19,21 @@ def test_tampered_cursor_names_the_field() -> None:
     assert caught.value.field == "cursor"
 
 
+@dataclass(frozen=True)
+class Row:
+    created_at: datetime
+    id: uuid.UUID
+
+
 def test_build_page_sets_cursor_only_when_more_rows_exist() -> None:
     now = datetime.now(UTC)
-    rows = [(now - timedelta(seconds=i), uuid.uuid4()) for i in range(3)]
+    rows = [Row(now - timedelta(seconds=i), uuid.uuid4()) for i in range(3)]
     page = PageParams(limit=2, after=None)
 
-    first = build_page(rows, page=page, read=lambda r: r[1], key=lambda r: r)
-    last = build_page(rows[:2], page=page, read=lambda r: r[1], key=lambda r: r)
+    first = build_page(rows, page=page, read=lambda r: r.id)
+    last = build_page(rows[:2], page=page, read=lambda r: r.id)
 
-    assert first.items == [rows[0][1], rows[1][1]]
+    assert first.items == [rows[0].id, rows[1].id]
     assert first.next_cursor is not None
-    assert decode_cursor(first.next_cursor) == rows[1]
+    assert decode_cursor(first.next_cursor) == (rows[1].created_at, rows[1].id)
     assert last.next_cursor is None

@@ -34,9 +34,7 @@ async def my_feed(
     if ambassador is None:
         return Page[FeedItemRead](items=[], next_cursor=None)
     rows = await repository.list_feed(session, ambassador_id=ambassador.id, page=page)
-    return build_page(
-        rows, page=page, read=FeedItemRead.model_validate, key=lambda r: (r.created_at, r.id)
-    )
+    return build_page(rows, page=page, read=FeedItemRead.model_validate)
 
 
 @router.post("/shares", status_code=status.HTTP_201_CREATED, response_model=ShareRead)
@@ -61,6 +59,4 @@ async def my_shares(
         return Page[ShareRead](items=[], next_cursor=None)
     base = request.app.state.settings.public_base_url
     rows = await repository.list_shares(session, ambassador_id=ambassador.id, page=page)
-    return build_page(
-        rows, page=page, read=lambda r: _read_share(r, base), key=lambda r: (r.created_at, r.id)
-    )
+    return build_page(rows, page=page, read=lambda r: _read_share(r, base))

@@ -31,8 +31,7 @@ async def list_programs(
     """Programs of this organisation, newest first."""
     query = newest_first(
         select(Program).where(Program.org_id == org_id),
-        created_at=Program.created_at,
-        row_id=Program.id,
+        model=Program,
         page=page,
     )
     return list((await session.execute(query)).scalars().all())
@@ -52,8 +51,7 @@ async def list_sub_programs(
     """Sub-programs of one program, newest first."""
     query = newest_first(
         select(SubProgram).where(SubProgram.org_id == org_id, SubProgram.program_id == program_id),
-        created_at=SubProgram.created_at,
-        row_id=SubProgram.id,
+        model=SubProgram,
         page=page,
     )
     return list((await session.execute(query)).scalars().all())
@@ -103,8 +101,7 @@ async def list_feed(
     """The ambassador's feed, newest first."""
     query = newest_first(
         select(FeedItem).where(FeedItem.ambassador_id == ambassador_id),
-        created_at=FeedItem.created_at,
-        row_id=FeedItem.id,
+        model=FeedItem,
         page=page,
     )
     return list((await session.execute(query)).scalars().all())
@@ -138,8 +135,7 @@ async def list_shares(
     """The ambassador's shares, newest first."""
     query = newest_first(
         select(Share).where(Share.ambassador_id == ambassador_id),
-        created_at=Share.created_at,
-        row_id=Share.id,
+        model=Share,
         page=page,
     )
     return list((await session.execute(query)).scalars().all())

@@ -34,9 +34,7 @@ async def list_programs(
 ) -> Page[ProgramRead]:
     """The organisation's programs, newest first."""
     rows = await repository.list_programs(session, org_id=principal.org_id, page=page)
-    return build_page(
-        rows, page=page, read=ProgramRead.model_validate, key=lambda r: (r.created_at, r.id)
-    )
+    return build_page(rows, page=page, read=ProgramRead.model_validate)
 
 
 @router.get("/programs/{program_id}", response_model=ProgramRead)
@@ -67,9 +65,7 @@ async def list_sub_programs(
     rows = await repository.list_sub_programs(
         session, org_id=principal.org_id, program_id=program.id, page=page
     )
-    return build_page(
-        rows, page=page, read=SubProgramRead.model_validate, key=lambda r: (r.created_at, r.id)
-    )
+    return build_page(rows, page=page, read=SubProgramRead.model_validate)
 
 
 @router.get("/sub-programs/{sub_program_id}", response_model=SubProgramRead)

@@ -23,8 +23,7 @@ async def list_recent(
     """Newest first, one page (plus one row that tells whether another page exists)."""
     query = newest_first(
         select(ContentItem).where(ContentItem.org_id == org_id),
-        created_at=ContentItem.created_at,
-        row_id=ContentItem.id,
+        model=ContentItem,
         page=page,
     )
     return list((await session.execute(query)).scalars().all())

@@ -27,9 +27,7 @@ async def list_content(
 ) -> Page[ContentRead]:
     """The organisation's content items, newest first."""
     rows = await repository.list_recent(session, org_id=principal.org_id, page=page)
-    return build_page(
-        rows, page=page, read=ContentRead.model_validate, key=lambda r: (r.created_at, r.id)
-    )
+    return build_page(rows, page=page, read=ContentRead.model_validate)
 
 
 @router.get("/{content_id}", response_model=ContentRead)
