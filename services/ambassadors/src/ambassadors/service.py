@@ -27,6 +27,7 @@ from ambassadors.schemas import MembershipCreate, ProgramCreate, ShareCreate, Su
 from common.auth import Principal
 from common.events.contracts.ambassadors import LinkClickedV1, ShareCreatedV1
 from common.events.contracts.content import ContentPublishedV1
+from common.events.envelope import EventPayload
 from common.outbox import add_event
 
 SOURCE = "/services/ambassadors"
@@ -173,8 +174,9 @@ async def share(
 
 
 def _publish_share(session: AsyncSession, record: Share) -> None:
-    add_event(
+    _add_share_event(
         session,
+        record,
         ShareCreatedV1(
             share_id=record.id,
             org_id=record.org_id,
@@ -186,19 +188,14 @@ def _publish_share(session: AsyncSession, record: Share) -> None:
             tracked_link_code=record.tracked_code,
             created_at=record.created_at,
         ),
-        source=SOURCE,
-        subject=f"shares/{record.id}",
-        key=str(record.id),
-        orgid=str(record.org_id),
-        subprogramid=str(record.sub_program_id),
-        network=record.network,
     )
 
 
 def record_click(session: AsyncSession, *, share_record: Share) -> None:
     """Count a click on a tracked link; nothing about the visitor is stored."""
-    add_event(
+    _add_share_event(
         session,
+        share_record,
         LinkClickedV1(
             click_id=uuid.uuid4(),
             org_id=share_record.org_id,
@@ -207,11 +204,18 @@ def record_click(session: AsyncSession, *, share_record: Share) -> None:
             network=share_record.network,
             clicked_at=datetime.now(UTC),
         ),
+    )
+
+
+def _add_share_event(session: AsyncSession, record: Share, payload: EventPayload) -> None:
+    # Every event about a share is keyed by the share: a click never overtakes its share.
+    add_event(
+        session,
+        payload,
         source=SOURCE,
-        subject=f"shares/{share_record.id}",
-        # Same key as the share: a click is never ordered before its share on the partition.
-        key=str(share_record.id),
-        orgid=str(share_record.org_id),
-        subprogramid=str(share_record.sub_program_id),
-        network=share_record.network,
+        subject=f"shares/{record.id}",
+        key=str(record.id),
+        orgid=str(record.org_id),
+        subprogramid=str(record.sub_program_id),
+        network=record.network,
     )
