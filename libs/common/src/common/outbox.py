@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Column, Index, Integer, LargeBinary, text
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, LargeBinary, Text, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
 
@@ -11,19 +11,17 @@ from common import correlation
 from common.db import OUTBOX_DIRTY, utc_column
 from common.events.envelope import Envelope, EventPayload
 
+# Neither published nor set aside: what the relay still has to send.
+PENDING = text("published_at IS NULL AND quarantined_at IS NULL")
+
 
 class OutboxMessage(SQLModel, table=True):
     """An event waiting to be (or already) published by the relay."""
 
     __tablename__ = "outbox"
     __table_args__ = (
-        # The relay only ever scans unpublished rows; keep that scan tiny.
-        Index(
-            "ix_outbox_unpublished",
-            "id",
-            postgresql_where=text("published_at IS NULL"),
-            sqlite_where=text("published_at IS NULL"),
-        ),
+        # The relay only ever scans pending rows; keep that scan tiny.
+        Index("ix_outbox_pending", "id", postgresql_where=PENDING, sqlite_where=PENDING),
     )
 
     id: int | None = Field(
@@ -40,6 +38,10 @@ class OutboxMessage(SQLModel, table=True):
     payload: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime = Field(sa_column=utc_column())
     published_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    # A row Kafka refuses for good (topic missing, value too large) is set aside with the
+    # reason, so the rows behind it still flow; `python -m <service>.outbox requeue` retries it.
+    quarantined_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 def add_event(

@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 import ambassadors.models  # noqa: F401 - registers the service's tables
+import common.idempotency_table  # noqa: F401 - registers the Idempotency-Key table
 import common.inbox  # noqa: F401 - registers the inbox table
 import common.outbox  # noqa: F401 - registers the outbox table
 from common.migrations import run_env
