@@ -19,6 +19,7 @@ from common.settings import DEV_JWT_SECRET
 REPO = Path(__file__).resolve().parents[1]
 DEV = REPO / ".run" / "dev"
 PORTS = {"gateway": 8000, "content": 8001, "ambassadors": 8002, "metrics": 8003}
+DB_SERVICES = ("content", "ambassadors", "metrics")
 KAFKA_PORT = os.environ.get("KAFKA_PORT", "9092")
 
 
@@ -28,16 +29,20 @@ def kafka(command: str) -> None:
 
 
 def services() -> dict[str, ServiceProcess]:
+    """Web processes on 8000-8003; a worker per service with a database, probes on 8101-8103."""
     gateway = f"http://127.0.0.1:{PORTS['gateway']}"
     procs = {}
-    for name in ("content", "ambassadors", "metrics"):
+    for name in DB_SERVICES:
         env = {
             f"{name.upper()}_DATABASE_URL": f"sqlite+aiosqlite:///{DEV / name}.db",
             f"{name.upper()}_KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{KAFKA_PORT}",
             "AMBASSADORS_PUBLIC_BASE_URL": gateway,
         }
         procs[name] = ServiceProcess(name, env, port=PORTS[name], log_dir=DEV / "logs")
-    upstreams = {f"GATEWAY_{n.upper()}_URL": procs[n].url for n in procs}
+        procs[f"{name}-worker"] = ServiceProcess(
+            name, env, port=PORTS[name] + 100, log_dir=DEV / "logs", worker=True
+        )
+    upstreams = {f"GATEWAY_{n.upper()}_URL": procs[n].url for n in DB_SERVICES}
     procs["gateway"] = ServiceProcess(
         "gateway", upstreams, port=PORTS["gateway"], log_dir=DEV / "logs"
     )
@@ -112,7 +117,7 @@ def main() -> None:
     procs = services()
     try:
         kafka("start")
-        for name in ("content", "ambassadors", "metrics"):
+        for name in DB_SERVICES:
             procs[name].migrate()
         for proc in procs.values():
             proc.start()

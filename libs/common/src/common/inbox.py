@@ -1,10 +1,11 @@
 """Inbox: remembers which events a consumer has handled, inside the handler's transaction."""
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from common.db import utc_column
 
@@ -20,19 +21,27 @@ class InboxMessage(SQLModel, table=True):
     processed_at: datetime = Field(sa_column=utc_column())
 
 
-async def claim(session: AsyncSession, *, consumer: str, event_id: str, event_type: str) -> bool:
-    """Record the event as handled; False if this consumer already handled it."""
+async def claim_many(
+    session: AsyncSession, *, consumer: str, events: Sequence[tuple[str, str]]
+) -> set[str]:
+    """Record (event_id, event_type) pairs as handled in one statement; returns the fresh ids.
+
+    The ids not returned were handled before (by this consumer, in any process): skip them.
+    """
+    if not events:
+        return set()
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    now = datetime.now(UTC)
     statement = (
         insert(InboxMessage)
         .values(
-            consumer=consumer,
-            event_id=event_id,
-            event_type=event_type,
-            processed_at=datetime.now(UTC),
+            [
+                {"consumer": consumer, "event_id": i, "event_type": t, "processed_at": now}
+                for i, t in events
+            ]
         )
         .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
+        .returning(col(InboxMessage.event_id))
     )
-    result = await session.execute(statement)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return set((await session.execute(statement)).scalars().all())

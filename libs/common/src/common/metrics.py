@@ -14,6 +14,16 @@ HTTP_REQUESTS = Histogram(
 OUTBOX_BACKLOG = Gauge("outbox_backlog", "Outbox rows not yet published to Kafka")
 OUTBOX_PUBLISHED = Counter("outbox_published_total", "Outbox rows published to Kafka")
 OUTBOX_ERRORS = Counter("outbox_publish_errors_total", "Failed relay publish attempts")
+OUTBOX_QUARANTINED = Gauge(
+    "outbox_quarantined", "Outbox rows Kafka refused for good, set aside with their error"
+)
+RELAY_LEADER = Gauge("outbox_relay_leader", "1 while this process is the relay publishing")
+CONSUMER_WAITS = Counter(
+    "consumer_infrastructure_waits_total",
+    "Batches that waited for the database or network to come back (never dead-lettered)",
+    ["consumer"],
+)
+KAFKA_REACHABLE = Gauge("kafka_reachable", "1 when a bootstrap broker accepted a connection")
 EVENTS_CONSUMED = Counter(
     "events_consumed_total", "Consumed events by outcome", ["consumer", "type", "outcome"]
 )

@@ -1,22 +1,43 @@
-"""Outbox relay: publishes committed outbox rows with the idempotent producer, then marks them."""
+"""Outbox relay: publishes committed outbox rows with the idempotent producer, then marks them.
+
+Order per key needs one publisher at a time, whatever the number of worker replicas: each batch
+runs under a transaction-scoped PostgreSQL advisory lock, so a second relay finds it taken and
+waits its turn (the rows it would read are the ones the first has not marked yet). SQLite (`make
+run`) is a single local worker. A row Kafka refuses for good is set aside with its error.
+"""
 
 import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
-from sqlalchemy import delete, func, update
-from sqlmodel import col, select
+from sqlalchemy import Row, Table, delete, func, select, text, update
+from sqlmodel import col
 
 from common.db import Database, is_sqlite
-from common.metrics import OUTBOX_BACKLOG, OUTBOX_ERRORS, OUTBOX_PUBLISHED
-from common.outbox import OutboxMessage
+from common.heartbeat import Heartbeats
+from common.metrics import (
+    OUTBOX_BACKLOG,
+    OUTBOX_ERRORS,
+    OUTBOX_PUBLISHED,
+    OUTBOX_QUARANTINED,
+    RELAY_LEADER,
+)
+from common.outbox import PENDING, OutboxMessage
+from common.relay_errors import QUARANTINE_ERRORS, missing_topics
 from common.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF_SECONDS = 5.0
 KEEP_PUBLISHED = timedelta(days=1)
+GAUGE_SECONDS = 5.0
+# Any constant shared by every relay of one database: the lock is per database.
+RELAY_LOCK_ID = 0x0A0B_0C0D
+HEARTBEAT = "relay"
+OutboxRow = Row[Any, Any, Any, Any, Any]  # id, topic, key, headers, payload
+OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
 
 
 def make_producer(settings: ServiceSettings) -> AIOKafkaProducer:
@@ -34,16 +55,28 @@ def make_producer(settings: ServiceSettings) -> AIOKafkaProducer:
 class OutboxRelay:
     """Background task: rows wait in the outbox while Kafka is away, then go in order."""
 
-    def __init__(self, *, db: Database, settings: ServiceSettings) -> None:
+    def __init__(
+        self, *, db: Database, settings: ServiceSettings, heartbeats: Heartbeats | None = None
+    ) -> None:
         self.db = db
         self.settings = settings
+        self.heartbeats = heartbeats or Heartbeats()
         self._producer: AIOKafkaProducer | None = None
         self._last_sweep = datetime.min.replace(tzinfo=UTC)
 
     async def run(self) -> None:
-        """Publish forever; reconnect with capped backoff when Kafka is unreachable."""
+        """Publish forever; the gauges keep moving while Kafka or the database is away."""
+        gauges = asyncio.create_task(self._report_gauges(), name="outbox-gauges")
+        try:
+            await self._publish_forever()
+        finally:
+            gauges.cancel()
+            await asyncio.gather(gauges, return_exceptions=True)
+
+    async def _publish_forever(self) -> None:
         backoff = 0.2
         while True:
+            self.heartbeats.beat(HEARTBEAT)
             # Cleared before the scan: a commit landing after it wakes the next wait at once.
             self.db.outbox_written.clear()
             try:
@@ -59,54 +92,120 @@ class OutboxRelay:
                 backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
 
     async def publish_batch(self) -> int:
-        """Publish up to one batch; returns how many rows were published."""
+        """Publish up to one batch as the only relay; returns how many rows were published."""
         producer = await self._ensure_producer()
         async with self.db.transaction() as session:
+            if not is_sqlite(self.db.url):
+                taken = await session.scalar(
+                    text("SELECT pg_try_advisory_xact_lock(:id)"), {"id": RELAY_LOCK_ID}
+                )
+                RELAY_LEADER.set(1 if taken else 0)
+                if not taken:
+                    return 0  # another replica is publishing; ours wait their turn, in order
             query = (
-                select(OutboxMessage)
-                .where(col(OutboxMessage.published_at).is_(None))
+                select(
+                    OUTBOX.c.id, OUTBOX.c.topic, OUTBOX.c.key, OUTBOX.c.headers, OUTBOX.c.payload
+                )
+                .where(PENDING)
                 .order_by(col(OutboxMessage.id))
                 .limit(self.settings.relay_batch_size)
             )
-            if not is_sqlite(self.db.url):
-                # Several replicas may relay at once; each takes rows nobody else holds.
-                query = query.with_for_update(skip_locked=True)
-            rows = (await session.execute(query)).scalars().all()
+            rows: list[OutboxRow] = list((await session.execute(query)).all())
             if not rows:
                 return 0
-            acks = [
-                await producer.send(
+            refused = await self._send(producer, rows)
+            now = datetime.now(UTC)
+            sent = [row.id for row in rows if row.id not in refused]
+            if sent:
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(col(OutboxMessage.id).in_(sent))
+                    .values(published_at=now)
+                )
+            for row_id, reason in refused.items():
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(col(OutboxMessage.id) == row_id)
+                    .values(quarantined_at=now, error=reason[:2000])
+                )
+        OUTBOX_PUBLISHED.inc(len(sent))
+        for row_id, reason in refused.items():
+            log.error("outbox row quarantined", extra={"outbox_id": row_id, "error": reason})
+        return len(sent)
+
+    async def _send(self, producer: AIOKafkaProducer, rows: list[OutboxRow]) -> dict[int, str]:
+        """Send rows in order; returns the rows Kafka refuses for good, with the reason."""
+        refused = {
+            row.id: f"topic {topic!r} does not exist"
+            for topic in await missing_topics(
+                producer, {self.settings.topic(r.topic) for r in rows}
+            )
+            for row in rows
+            if self.settings.topic(row.topic) == topic
+        }
+        pending: list[tuple[int, asyncio.Future[object]]] = []
+        for row in rows:
+            if row.id in refused:
+                continue
+            try:
+                ack = await producer.send(
                     self.settings.topic(row.topic),
                     value=row.payload,
                     key=row.key.encode(),
                     headers=[(k, v.encode()) for k, v in row.headers],
                 )
-                for row in rows
-            ]
-            await asyncio.gather(*acks)
-            ids = [row.id for row in rows]
-            await session.execute(
-                update(OutboxMessage)
-                .where(col(OutboxMessage.id).in_(ids))
-                .values(published_at=datetime.now(UTC))
-            )
-        OUTBOX_PUBLISHED.inc(len(rows))
-        return len(rows)
+            except QUARANTINE_ERRORS as exc:  # too large for the client's own limit
+                refused[row.id] = repr(exc)
+                continue
+            pending.append((row.id, ack))
+        results = await asyncio.gather(*(ack for _, ack in pending), return_exceptions=True)
+        suspects = []
+        for (row_id, _), result in zip(pending, results, strict=True):
+            if isinstance(result, QUARANTINE_ERRORS):
+                suspects.append(row_id)
+            elif isinstance(result, BaseException):
+                raise result  # Kafka trouble: nothing is marked, the whole batch goes again
+        # The broker refuses a whole request for one bad record: retry each alone to find it.
+        for row in (r for r in rows if r.id in suspects):
+            try:
+                await self._send_one(producer, row)
+            except QUARANTINE_ERRORS as exc:
+                refused[row.id] = repr(exc)
+        return refused
+
+    async def _send_one(self, producer: AIOKafkaProducer, row: OutboxRow) -> None:
+        ack = await producer.send(
+            self.settings.topic(row.topic),
+            value=row.payload,
+            key=row.key.encode(),
+            headers=[(k, v.encode()) for k, v in row.headers],
+        )
+        await ack
 
     async def backlog(self) -> int:
         """Rows not yet published (also exported as the outbox_backlog gauge)."""
         async with self.db.transaction() as session:
-            query = select(func.count()).where(col(OutboxMessage.published_at).is_(None))
-            count = int((await session.execute(query)).scalar_one() or 0)
-        OUTBOX_BACKLOG.set(count)
-        return count
+            pending = await session.scalar(select(func.count()).where(PENDING))
+            quarantined = await session.scalar(
+                select(func.count()).where(col(OutboxMessage.quarantined_at).is_not(None))
+            )
+        OUTBOX_BACKLOG.set(pending or 0)
+        OUTBOX_QUARANTINED.set(quarantined or 0)
+        return int(pending or 0)
 
     async def stop(self) -> None:
         """Flush and close the producer."""
         await self._close_producer()
 
+    async def _report_gauges(self) -> None:
+        while True:
+            try:
+                await self.backlog()
+            except Exception as exc:  # noqa: BLE001 - the database may be away; try again later
+                log.debug("backlog gauge not updated", extra={"error": repr(exc)})
+            await asyncio.sleep(GAUGE_SECONDS)
+
     async def _idle(self) -> None:
-        await self.backlog()
         await self._sweep_published()
         try:
             await asyncio.wait_for(self.db.outbox_written.wait(), self.settings.relay_poll_seconds)

@@ -26,11 +26,25 @@ class ServiceSettings(BaseSettings):
     topic_partitions: int = 3
     topic_replication_factor: int = 1
     topic_retention_ms: int = 7 * 24 * 3600 * 1000
+    # Dead letters wait for a person: kept longer than the events themselves.
+    dlt_retention_ms: int = 30 * 24 * 3600 * 1000
 
     relay_poll_seconds: float = 0.5
-    relay_batch_size: int = 500
+    relay_batch_size: int = 1000
+    consumer_batch_size: int = 500
     consumer_max_attempts: int = 3
     consumer_backoff_seconds: float = 0.2
+
+    # The worker process (`python -m <service>.worker`): its probe port and what it runs.
+    worker_probe_host: str = "0.0.0.0"
+    worker_probe_port: int = 8081
+    worker_relay: bool = True
+    worker_consumers: str = ""  # comma-separated consumer names; empty = all of the service's
+    worker_group: str = ""  # own consumer group suffix; required with a sub-program filter
+    worker_sub_programs_allow: str = ""  # comma-separated ids: only these sub-programs' events
+    worker_sub_programs_deny: str = ""  # comma-separated ids: every sub-program but these
+    # A loop that has not reported progress for this long fails the worker's /healthz.
+    worker_stall_seconds: float = 120.0
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> "ServiceSettings":

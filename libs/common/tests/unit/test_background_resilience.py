@@ -3,7 +3,8 @@
 import asyncio
 from collections.abc import Awaitable
 
-from common.consumer import ConsumerRunner, Handlers
+from common.consuming.handlers import Handlers
+from common.consuming.runner import ConsumerRunner
 from common.db import Database
 from common.events.contracts.content import ContentPublishedV1
 from common.relay import OutboxRelay

@@ -2,7 +2,7 @@
 
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 
 import httpx
@@ -13,9 +13,14 @@ from common.settings import DEV_JWT_SECRET
 
 
 @asynccontextmanager
-async def serving(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """Run the app's lifespan and yield a client speaking to it through ASGI."""
-    async with app.router.lifespan_context(app):
+async def serving(
+    app: FastAPI, *, worker: FastAPI | None = None
+) -> AsyncIterator[httpx.AsyncClient]:
+    """Run the app's lifespan (and its worker's: relay, consumers) and yield a client to the app."""
+    async with AsyncExitStack() as stack:
+        if worker is not None:
+            await stack.enter_async_context(worker.router.lifespan_context(worker))
+        await stack.enter_async_context(app.router.lifespan_context(app))
         transport = httpx.ASGITransport(app)
         async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
             yield client

@@ -24,13 +24,18 @@ def free_port() -> int:
 
 @dataclass
 class ServiceProcess:
-    """One service under uvicorn; start() waits for /healthz."""
+    """One process of a service: its web server (uvicorn) or its worker; start() waits for /healthz.
+
+    A worker's port is its probe port (/healthz, /readyz, /metrics).
+    """
 
     name: str
     env: dict[str, str]
     port: int = field(default_factory=free_port)
     log_dir: Path = LOG_DIR
     process: subprocess.Popen[bytes] | None = None
+    worker: bool = False
+    worker_args: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
@@ -38,7 +43,16 @@ class ServiceProcess:
 
     @property
     def log_path(self) -> Path:
-        return self.log_dir / f"{self.name}-{self.port}.log"
+        kind = "worker" if self.worker else "web"
+        return self.log_dir / f"{self.name}-{kind}-{self.port}.log"
+
+    @property
+    def command(self) -> list[str]:
+        port = ["--port", str(self.port)]
+        if self.worker:
+            return [sys.executable, "-m", f"{self.name}.worker", *port, *self.worker_args]
+        web = [sys.executable, "-m", "uvicorn", f"{self.name}.main:app", "--host", "127.0.0.1"]
+        return [*web, *port, "--no-access-log"]
 
     def migrate(self) -> None:
         """Run the service's migration job."""
@@ -50,9 +64,9 @@ class ServiceProcess:
         """Spawn uvicorn and wait until the service answers."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
-        command = [sys.executable, "-m", "uvicorn", f"{self.name}.main:app"]
-        command += ["--host", "127.0.0.1", "--port", str(self.port), "--no-access-log"]
-        self.process = subprocess.Popen(command, env=self._env(), stdout=log, stderr=log, cwd=REPO)
+        self.process = subprocess.Popen(
+            self.command, env=self._env(), stdout=log, stderr=log, cwd=REPO
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -83,4 +97,5 @@ class ServiceProcess:
                 self.kill()
 
     def _env(self) -> dict[str, str]:
-        return {**os.environ, **self.env}
+        probe_host = {f"{self.name.upper()}_WORKER_PROBE_HOST": "127.0.0.1"} if self.worker else {}
+        return {**os.environ, **probe_host, **self.env}

@@ -16,6 +16,7 @@ class Stack:
     """Running processes by service name; the gateway is the only public door."""
 
     services: dict[str, ServiceProcess]
+    workers: dict[str, ServiceProcess]
 
     @property
     def gateway(self) -> str:
@@ -45,15 +46,14 @@ async def running_stack(*, postgres_url: str, kafka: str) -> AsyncIterator[Stack
     gateway_port = free_port()
     gateway_url = f"http://127.0.0.1:{gateway_port}"
     urls = {name: await create_database(postgres_url, prefix=f"e2e_{name}") for name in DB_SERVICES}
-    services = {
-        name: ServiceProcess(
-            name,
-            _service_env(
-                name, database_url=urls[name], kafka=kafka, prefix=prefix, gateway=gateway_url
-            ),
+    envs = {
+        name: _service_env(
+            name, database_url=urls[name], kafka=kafka, prefix=prefix, gateway=gateway_url
         )
         for name in DB_SERVICES
     }
+    services = {name: ServiceProcess(name, envs[name]) for name in DB_SERVICES}
+    workers = {name: ServiceProcess(name, envs[name], worker=True) for name in DB_SERVICES}
     services["gateway"] = ServiceProcess(
         "gateway",
         {
@@ -66,11 +66,11 @@ async def running_stack(*, postgres_url: str, kafka: str) -> AsyncIterator[Stack
     try:
         for name in DB_SERVICES:
             services[name].migrate()
-        for process in services.values():
+        for process in [*workers.values(), *services.values()]:
             process.start()
-        yield Stack(services)
+        yield Stack(services, workers)
     finally:
-        for process in services.values():
+        for process in [*services.values(), *workers.values()]:
             process.stop()
         for url in urls.values():
             await drop_database(postgres_url, url)

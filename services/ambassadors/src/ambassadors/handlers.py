@@ -1,18 +1,17 @@
 """Events the ambassadors service consumes."""
 
-from typing import Any
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ambassadors import service
-from common.consumer import Handlers
+from ambassadors import fanout
+from common.consuming.handlers import Delivery, Handlers
 from common.events.contracts.content import ContentPublishedV1
-from common.events.envelope import Envelope
 
 handlers = Handlers()
 
 
-@handlers.on(ContentPublishedV1)
-async def on_content_published(session: AsyncSession, envelope: Envelope, payload: Any) -> None:
-    """Fan the published item out to the sub-program's feeds."""
-    await service.offer_published_content(session, event=payload)
+@handlers.on_batch(ContentPublishedV1)
+async def on_content_published(session: AsyncSession, deliveries: Sequence[Delivery]) -> None:
+    """Fan the published items out to their sub-programs' feeds."""
+    await fanout.offer_published_content(session, events=[d.payload for d in deliveries])

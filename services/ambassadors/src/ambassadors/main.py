@@ -4,7 +4,6 @@ from fastapi import FastAPI
 
 from ambassadors import links, me
 from ambassadors.config import Settings
-from ambassadors.handlers import handlers
 from ambassadors.router import router
 from common.app import ServiceSpec, create_app
 
@@ -17,7 +16,6 @@ def build_app(settings: Settings) -> FastAPI:
             title="Ambassadors service",
             description="Programs, opt-in memberships, feeds, shares and tracked links.",
             routers=[router, me.router, links.router],
-            consumers={"ambassadors": handlers},
         )
     )
 

@@ -10,6 +10,7 @@ from advocacy_testing.apps import Tenant, serving
 from advocacy_testing.databases import drop_database, migrated_database
 from advocacy_testing.kafka import read_all
 from common.events.contracts.content import TOPIC, ContentPublishedV1
+from content import worker
 from content.config import Settings
 from content.main import build_app
 from content.migrate import MIGRATIONS
@@ -31,7 +32,7 @@ async def settings(
 
 @pytest.fixture
 async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    async with serving(build_app(settings)) as client:
+    async with serving(build_app(settings), worker=worker.build_app(settings)) as client:
         yield client
 
 

@@ -1,24 +1,23 @@
-"""Events the metrics service consumes."""
+"""Events the metrics service consumes: set-based, one multi-row INSERT per batch and type."""
 
-from typing import Any
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from common.consumer import Handlers
+from common.consuming.handlers import Delivery, Handlers
 from common.events.contracts.ambassadors import LinkClickedV1, ShareCreatedV1
-from common.events.envelope import Envelope
 from metrics import service
 
 handlers = Handlers()
 
 
-@handlers.on(ShareCreatedV1)
-async def on_share_created(session: AsyncSession, envelope: Envelope, payload: Any) -> None:
-    """Count the share and its potential reach."""
-    service.record_share(session, event=payload)
+@handlers.on_batch(ShareCreatedV1)
+async def on_shares_created(session: AsyncSession, deliveries: Sequence[Delivery]) -> None:
+    """Count the shares and their potential reach."""
+    await service.record_shares(session, events=[d.payload for d in deliveries])
 
 
-@handlers.on(LinkClickedV1)
-async def on_link_clicked(session: AsyncSession, envelope: Envelope, payload: Any) -> None:
-    """Count the click."""
-    service.record_click(session, event=payload)
+@handlers.on_batch(LinkClickedV1)
+async def on_links_clicked(session: AsyncSession, deliveries: Sequence[Delivery]) -> None:
+    """Count the clicks."""
+    await service.record_clicks(session, events=[d.payload for d in deliveries])

@@ -4,7 +4,6 @@ from fastapi import FastAPI
 
 from common.app import ServiceSpec, create_app
 from metrics.config import Settings
-from metrics.handlers import handlers
 from metrics.router import router
 
 
@@ -16,7 +15,6 @@ def build_app(settings: Settings) -> FastAPI:
             title="Metrics service",
             description="Observed and estimated measures of the programs' effect.",
             routers=[router],
-            consumers={"metrics": handlers},
         )
     )
 

@@ -1,5 +1,8 @@
 """Metrics rules: facts come from events; figures are labelled observed or estimated."""
 
+from collections.abc import Sequence
+
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.events.contracts.ambassadors import LinkClickedV1, ShareCreatedV1
@@ -10,34 +13,38 @@ from metrics.schemas import Figure
 REACH_METHOD = "sum of the sharers' declared audience sizes at share time"
 
 
-def record_share(session: AsyncSession, *, event: ShareCreatedV1) -> None:
-    """Keep the share as a fact."""
-    session.add(
-        ShareFact(
-            share_id=event.share_id,
-            org_id=event.org_id,
-            content_id=event.content_id,
-            sub_program_id=event.sub_program_id,
-            ambassador_id=event.ambassador_id,
-            network=event.network,
-            audience_size=event.audience_size,
-            created_at=event.created_at,
-        )
-    )
+async def record_shares(session: AsyncSession, *, events: Sequence[ShareCreatedV1]) -> None:
+    """Keep each share as a fact (the inbox already dropped redeliveries)."""
+    rows = [
+        {
+            "share_id": e.share_id,
+            "org_id": e.org_id,
+            "content_id": e.content_id,
+            "sub_program_id": e.sub_program_id,
+            "ambassador_id": e.ambassador_id,
+            "network": e.network,
+            "audience_size": e.audience_size,
+            "created_at": e.created_at,
+        }
+        for e in events
+    ]
+    await session.execute(insert(ShareFact), rows)
 
 
-def record_click(session: AsyncSession, *, event: LinkClickedV1) -> None:
-    """Keep the click as a fact."""
-    session.add(
-        ClickFact(
-            click_id=event.click_id,
-            org_id=event.org_id,
-            share_id=event.share_id,
-            content_id=event.content_id,
-            network=event.network,
-            clicked_at=event.clicked_at,
-        )
-    )
+async def record_clicks(session: AsyncSession, *, events: Sequence[LinkClickedV1]) -> None:
+    """Keep each click as a fact."""
+    rows = [
+        {
+            "click_id": e.click_id,
+            "org_id": e.org_id,
+            "share_id": e.share_id,
+            "content_id": e.content_id,
+            "network": e.network,
+            "clicked_at": e.clicked_at,
+        }
+        for e in events
+    ]
+    await session.execute(insert(ClickFact), rows)
 
 
 def figures(totals: Totals) -> dict[str, Figure]:

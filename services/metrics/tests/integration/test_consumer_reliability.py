@@ -14,6 +14,8 @@ from advocacy_testing.kafka import publish, read_all
 from advocacy_testing.polling import eventually
 from common.events.contracts.ambassadors import TOPIC, LinkClickedV1, ShareCreatedV1
 from common.events.envelope import Envelope
+from common.topics import ensure_topics
+from metrics import worker
 from metrics.config import Settings
 from metrics.main import build_app
 from metrics.migrate import MIGRATIONS
@@ -24,19 +26,21 @@ async def settings(
     postgres_url: str, kafka_bootstrap: str, topic_prefix: str
 ) -> AsyncIterator[Settings]:
     url = await migrated_database(postgres_url, prefix="metrics", migrations_dir=MIGRATIONS)
-    yield Settings(
+    settings = Settings(
         env="test",
         database_url=url,
         kafka_bootstrap_servers=kafka_bootstrap,
         kafka_topic_prefix=topic_prefix,
         consumer_backoff_seconds=0.05,
     )
+    await ensure_topics(settings, {TOPIC})  # the producing service owns it; we stand in
+    yield settings
     await drop_database(postgres_url, url)
 
 
 @pytest.fixture
 async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    async with serving(build_app(settings)) as client:
+    async with serving(build_app(settings), worker=worker.build_app(settings)) as client:
         yield client
 
 

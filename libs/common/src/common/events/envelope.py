@@ -81,14 +81,20 @@ class Envelope:
 
     @classmethod
     def from_kafka(
-        cls, *, key: bytes | None, value: bytes | None, headers: Sequence[tuple[str, bytes]]
+        cls,
+        *,
+        key: bytes | None,
+        value: bytes | None,
+        headers: Sequence[tuple[str, bytes | None]],
     ) -> "Envelope":
-        """Parse a consumed record; raises MalformedEvent when required attributes are missing."""
+        """Parse a consumed record; MalformedEvent for anything that cannot be decoded."""
         try:
-            attrs = {k: v.decode() for k, v in headers}
-        except UnicodeDecodeError as exc:
-            raise MalformedEvent("headers are not UTF-8") from exc
-        missing = [a for a in ("ce_id", "ce_type", "ce_source", "ce_time") if a not in attrs]
+            # A header may arrive with a null value from a foreign producer: it says nothing.
+            attrs = {k: v.decode() for k, v in headers if v is not None}
+            decoded_key = key.decode() if key else ""
+        except (UnicodeDecodeError, AttributeError) as exc:
+            raise MalformedEvent("key or headers are not UTF-8 text") from exc
+        missing = [a for a in ("ce_id", "ce_type", "ce_source", "ce_time") if not attrs.get(a)]
         if missing or value is None:
             raise MalformedEvent(f"missing CloudEvents attributes: {missing or ['data']}")
         try:
@@ -100,7 +106,7 @@ class Envelope:
             type=attrs["ce_type"],
             source=attrs["ce_source"],
             subject=attrs.get("ce_subject", ""),
-            key=key.decode() if key else "",
+            key=decoded_key,
             data=value,
             time=time,
             extensions={e: attrs[f"ce_{e}"] for e in EXTENSIONS if f"ce_{e}" in attrs},

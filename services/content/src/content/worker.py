@@ -1,0 +1,23 @@
+"""The content service's worker process: `python -m content.worker --help`."""
+
+import sys
+
+from fastapi import FastAPI
+
+from common.events.contracts import content as content_events
+from common.worker import WorkerSpec, build_worker_app, main
+from content.config import Settings
+
+
+def spec(settings: Settings) -> WorkerSpec:
+    """What the content service does with events (tests pass their own settings)."""
+    return WorkerSpec(settings=settings, produces=[content_events.TOPIC], consumers={})
+
+
+def build_app(settings: Settings) -> FastAPI:
+    """The worker's probe app; its lifespan runs the relay and the consumers."""
+    return build_worker_app(spec(settings))
+
+
+if __name__ == "__main__":
+    main(spec(Settings()), sys.argv[1:])
