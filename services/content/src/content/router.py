@@ -1,8 +1,9 @@
 """Content HTTP routes (thin: parse, call the service, shape the response)."""
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from common.dependencies import CurrentPrincipal, DbSession, Pagination
+from common.idempotency import Idempotent
 from common.pagination import Page, build_page
 from content import repository, service
 from content.dependencies import ValidContent
@@ -13,12 +14,16 @@ router = APIRouter(prefix="/v1/content", tags=["content"])
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ContentRead)
 async def create_content(
-    data: ContentCreate, session: DbSession, principal: CurrentPrincipal
-) -> ContentRead:
+    data: ContentCreate, session: DbSession, principal: CurrentPrincipal, once: Idempotent
+) -> ContentRead | Response:
     """Create a draft content item for one sub-program (admin)."""
-    item = service.create_draft(session, principal=principal, data=data)
-    await session.flush()
-    return ContentRead.model_validate(item)
+
+    async def create() -> ContentRead:
+        item = service.create_draft(session, principal=principal, data=data)
+        await session.flush()
+        return ContentRead.model_validate(item)
+
+    return await once.run(create)
 
 
 @router.get("", response_model=Page[ContentRead])
@@ -38,8 +43,12 @@ async def get_content(item: ValidContent) -> ContentRead:
 
 @router.post("/{content_id}/approve", response_model=ContentRead)
 async def approve_content(
-    item: ValidContent, session: DbSession, principal: CurrentPrincipal
-) -> ContentRead:
+    item: ValidContent, session: DbSession, principal: CurrentPrincipal, once: Idempotent
+) -> ContentRead | Response:
     """Approve and publish a draft to its sub-program's ambassadors (admin)."""
-    service.approve(session, principal=principal, item=item)
-    return ContentRead.model_validate(item)
+
+    async def approve() -> ContentRead:
+        published = await service.approve(session, principal=principal, item=item)
+        return ContentRead.model_validate(published)
+
+    return await once.run(approve)

@@ -8,8 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common.auth import Principal
 from common.events.contracts.content import ContentPublishedV1
 from common.outbox import add_event
+from content import repository
 from content.errors import ContentAlreadyPublished
-from content.models import ContentItem, ContentStatus
+from content.models import ContentItem
 from content.schemas import ContentCreate
 
 SOURCE = "/services/content"
@@ -35,30 +36,35 @@ def create_draft(
     return item
 
 
-def approve(session: AsyncSession, *, principal: Principal, item: ContentItem) -> ContentItem:
+async def approve(session: AsyncSession, *, principal: Principal, item: ContentItem) -> ContentItem:
     """Publish a draft: status change and published event in one transaction."""
     principal.require("admin")
-    if item.status == ContentStatus.published:
+    now = datetime.now(UTC)
+    published = await repository.publish_draft(
+        session,
+        org_id=principal.org_id,
+        content_id=item.id,
+        approved_by=principal.user_id,
+        published_at=now,
+    )
+    # Only the approval whose UPDATE matched stages the event: one item, one publication.
+    if published is None:
         raise ContentAlreadyPublished("content item is already published", field="status")
-    item.status = ContentStatus.published
-    item.approved_by = principal.user_id
-    item.published_at = datetime.now(UTC)
-    session.add(item)
     add_event(
         session,
         ContentPublishedV1(
-            content_id=item.id,
-            org_id=item.org_id,
-            sub_program_id=item.sub_program_id,
-            kind=item.kind,
-            title=item.title,
-            url=item.url,
-            published_at=item.published_at,
+            content_id=published.id,
+            org_id=published.org_id,
+            sub_program_id=published.sub_program_id,
+            kind=published.kind,
+            title=published.title,
+            url=published.url,
+            published_at=now,
         ),
         source=SOURCE,
-        subject=f"content/{item.id}",
-        key=str(item.id),
-        orgid=str(item.org_id),
-        subprogramid=str(item.sub_program_id),
+        subject=f"content/{published.id}",
+        key=str(published.id),
+        orgid=str(published.org_id),
+        subprogramid=str(published.sub_program_id),
     )
-    return item
+    return published
