@@ -1,6 +1,5 @@
 """One error hierarchy, rendered as RFC 9457 problem+json by every service."""
 
-import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -9,7 +8,6 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
-log = logging.getLogger(__name__)
 
 
 class AppError(Exception):
@@ -105,14 +103,18 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error", extra={"path": request.url.path})
-    return problem(status=500, code="internal", detail="internal error", instance=request.url.path)
+def internal_error(*, instance: str) -> JSONResponse:
+    """The 500 answer to an unhandled exception: no detail that could leak internals."""
+    return problem(status=500, code="internal", detail="internal error", instance=instance)
 
 
 def install(app: FastAPI) -> None:
-    """Register the problem+json handlers on an app."""
+    """Register the problem+json handlers on an app.
+
+    Unhandled exceptions are not handled here: Starlette would run an `Exception` handler
+    outside every middleware, where the correlation id is gone, and re-raise to uvicorn.
+    CorrelationMiddleware logs them and answers `internal_error` instead.
+    """
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(Exception, _unexpected)
