@@ -51,6 +51,9 @@ func main() {
 	if err := checkBindSources(project); err != nil {
 		fail(err)
 	}
+	if err := checkWorkers(project); err != nil {
+		fail(err)
+	}
 
 	if *printModel {
 		out, err := project.MarshalYAML()
