@@ -46,7 +46,7 @@ class BatchApplier:
     async def apply(self, deliveries: Sequence[Delivery]) -> None:
         """Apply every delivery or dead-letter it; returns only when each is settled."""
         if deliveries:
-            await self._apply(_first_of_each_event(deliveries), attempt=1)
+            await self._apply(self._first_of_each_event(deliveries), attempt=1)
 
     async def _apply(self, deliveries: Sequence[Delivery], *, attempt: int) -> None:
         wait = 0.2
@@ -112,13 +112,14 @@ class BatchApplier:
             outcome = "handled" if delivery.envelope.id in fresh_ids else "duplicate"
             EVENTS_CONSUMED.labels(self.name, delivery.envelope.type, outcome).inc()
 
-
-def _first_of_each_event(deliveries: Sequence[Delivery]) -> list[Delivery]:
-    # A batch may hold one event twice (a producer retry): the inbox claim sees it once.
-    seen: set[str] = set()
-    unique = []
-    for delivery in deliveries:
-        if delivery.envelope.id not in seen:
-            seen.add(delivery.envelope.id)
-            unique.append(delivery)
-    return unique
+    def _first_of_each_event(self, deliveries: Sequence[Delivery]) -> list[Delivery]:
+        # A batch may hold one event twice (a producer retry): the inbox claim sees it once.
+        seen: set[str] = set()
+        unique = []
+        for delivery in deliveries:
+            if delivery.envelope.id in seen:
+                EVENTS_CONSUMED.labels(self.name, delivery.envelope.type, "duplicate").inc()
+            else:
+                seen.add(delivery.envelope.id)
+                unique.append(delivery)
+        return unique
