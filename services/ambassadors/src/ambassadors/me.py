@@ -1,6 +1,6 @@
 """The ambassador's own screens: feed and shares."""
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Request, Response, status
 
 from ambassadors import intents, repository, service
 from ambassadors.config import Settings
@@ -8,6 +8,7 @@ from ambassadors.dependencies import CurrentAmbassador
 from ambassadors.models import Network, Share
 from ambassadors.schemas import FeedItemRead, ShareCreate, ShareRead
 from common.dependencies import CurrentPrincipal, DbSession, Pagination
+from common.idempotency import Idempotent
 from common.pagination import Page, build_page
 
 router = APIRouter(prefix="/v1/me", tags=["me"])
@@ -39,15 +40,22 @@ async def my_feed(
 
 @router.post("/shares", status_code=status.HTTP_201_CREATED, response_model=ShareRead)
 async def create_share(
-    data: ShareCreate, request: Request, session: DbSession, principal: CurrentPrincipal
-) -> ShareRead:
+    data: ShareCreate,
+    request: Request,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    once: Idempotent,
+) -> ShareRead | Response:
     """Share an item of my feed: returns my tracked link and the network's share dialog."""
     settings: Settings = request.app.state.settings
-    record = await service.share(
-        session, principal=principal, data=data, public_base_url=settings.public_base_url
-    )
-    await session.flush()
-    return _read_share(record, settings.public_base_url)
+
+    async def create() -> ShareRead:
+        record = await service.share(
+            session, principal=principal, data=data, public_base_url=settings.public_base_url
+        )
+        return _read_share(record, settings.public_base_url)
+
+    return await once.run(create)
 
 
 @router.get("/shares", response_model=Page[ShareRead])

@@ -2,8 +2,9 @@
 
 import uuid
 
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import select
+from sqlmodel import col, select
 
 from ambassadors.models import (
     Ambassador,
@@ -14,6 +15,7 @@ from ambassadors.models import (
     SocialProfile,
     SubProgram,
 )
+from common import upsert
 from common.pagination import PageParams, newest_first
 
 
@@ -75,14 +77,51 @@ async def find_profile(
     return (await session.execute(query)).scalar_one_or_none()
 
 
-async def find_membership(
-    session: AsyncSession, *, ambassador_id: uuid.UUID, sub_program_id: uuid.UUID
-) -> Membership | None:
-    """The ambassador's membership of a sub-program."""
-    query = select(Membership).where(
-        Membership.ambassador_id == ambassador_id, Membership.sub_program_id == sub_program_id
+async def ensure_ambassador(session: AsyncSession, *, candidate: Ambassador) -> Ambassador:
+    """The caller's ambassador row, inserted on first opt-in; racing first opt-ins share one."""
+    inserted = await upsert.insert_if_absent(session, candidate, unique=["org_id", "user_id"])
+    if inserted is not None:
+        return inserted
+    # The row exists (committed by now: the INSERT waited for any concurrent twin).
+    query = select(Ambassador).where(
+        Ambassador.org_id == candidate.org_id, Ambassador.user_id == candidate.user_id
     )
-    return (await session.execute(query)).scalar_one_or_none()
+    return (await session.execute(query)).scalar_one()
+
+
+async def save_profile(session: AsyncSession, *, profile: SocialProfile) -> SocialProfile:
+    """Insert the ambassador's profile on a network, or update its declared audience."""
+    new = upsert.insert(session, SocialProfile).values(profile.model_dump())
+    statement = new.on_conflict_do_update(
+        index_elements=["ambassador_id", "network"],
+        set_={"audience_size": new.excluded.audience_size, "updated_at": new.excluded.updated_at},
+    ).returning(SocialProfile)
+    # The row returned is the truth, even if an older copy is already in the session.
+    result = await session.execute(statement, execution_options={"populate_existing": True})
+    saved: SocialProfile = result.scalar_one()
+    return saved
+
+
+async def add_membership(session: AsyncSession, *, membership: Membership) -> Membership | None:
+    """Insert a membership; None if the ambassador already belongs to that sub-program."""
+    return await upsert.insert_if_absent(
+        session, membership, unique=["sub_program_id", "ambassador_id"]
+    )
+
+
+async def remove_membership(
+    session: AsyncSession, *, ambassador_id: uuid.UUID, sub_program_id: uuid.UUID
+) -> bool:
+    """Delete a membership in one statement; False if there was none (or a twin removed it)."""
+    statement = (
+        delete(Membership)
+        .where(
+            col(Membership.ambassador_id) == ambassador_id,
+            col(Membership.sub_program_id) == sub_program_id,
+        )
+        .returning(col(Membership.id))
+    )
+    return (await session.execute(statement)).first() is not None
 
 
 async def member_ids(
@@ -117,16 +156,11 @@ async def find_feed_item(
     return (await session.execute(query)).scalar_one_or_none()
 
 
-async def find_share(
-    session: AsyncSession, *, ambassador_id: uuid.UUID, content_id: uuid.UUID, network: str
-) -> Share | None:
-    """An existing share of this item on this network by this ambassador."""
-    query = select(Share).where(
-        Share.ambassador_id == ambassador_id,
-        Share.content_id == content_id,
-        Share.network == network,
+async def add_share(session: AsyncSession, *, share: Share) -> Share | None:
+    """Insert a share; None if this ambassador already shared this item on this network."""
+    return await upsert.insert_if_absent(
+        session, share, unique=["ambassador_id", "content_id", "network"]
     )
-    return (await session.execute(query)).scalar_one_or_none()
 
 
 async def list_shares(

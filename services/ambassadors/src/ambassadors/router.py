@@ -1,9 +1,10 @@
 """Programs and sub-programs HTTP routes (console side)."""
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from ambassadors import repository, service
 from ambassadors.dependencies import ValidProgram, ValidSubProgram
+from ambassadors.models import Network
 from ambassadors.schemas import (
     MembershipCreate,
     MembershipRead,
@@ -13,6 +14,7 @@ from ambassadors.schemas import (
     SubProgramRead,
 )
 from common.dependencies import CurrentPrincipal, DbSession, Pagination
+from common.idempotency import Idempotent
 from common.pagination import Page, build_page
 
 router = APIRouter(prefix="/v1", tags=["programs"])
@@ -20,12 +22,16 @@ router = APIRouter(prefix="/v1", tags=["programs"])
 
 @router.post("/programs", status_code=status.HTTP_201_CREATED, response_model=ProgramRead)
 async def create_program(
-    data: ProgramCreate, session: DbSession, principal: CurrentPrincipal
-) -> ProgramRead:
+    data: ProgramCreate, session: DbSession, principal: CurrentPrincipal, once: Idempotent
+) -> ProgramRead | Response:
     """Create a program (admin)."""
-    program = service.create_program(session, principal=principal, data=data)
-    await session.flush()
-    return ProgramRead.model_validate(program)
+
+    async def create() -> ProgramRead:
+        program = service.create_program(session, principal=principal, data=data)
+        await session.flush()
+        return ProgramRead.model_validate(program)
+
+    return await once.run(create)
 
 
 @router.get("/programs", response_model=Page[ProgramRead])
@@ -49,12 +55,20 @@ async def get_program(program: ValidProgram) -> ProgramRead:
     response_model=SubProgramRead,
 )
 async def create_sub_program(
-    data: SubProgramCreate, program: ValidProgram, session: DbSession, principal: CurrentPrincipal
-) -> SubProgramRead:
+    data: SubProgramCreate,
+    program: ValidProgram,
+    session: DbSession,
+    principal: CurrentPrincipal,
+    once: Idempotent,
+) -> SubProgramRead | Response:
     """Create a sub-program (by network, topic, department...) in a program (admin)."""
-    sub = service.create_sub_program(session, principal=principal, program=program, data=data)
-    await session.flush()
-    return SubProgramRead.model_validate(sub)
+
+    async def create() -> SubProgramRead:
+        sub = service.create_sub_program(session, principal=principal, program=program, data=data)
+        await session.flush()
+        return SubProgramRead.model_validate(sub)
+
+    return await once.run(create)
 
 
 @router.get("/programs/{program_id}/sub-programs", response_model=Page[SubProgramRead])
@@ -84,20 +98,24 @@ async def join_sub_program(
     sub_program: ValidSubProgram,
     session: DbSession,
     principal: CurrentPrincipal,
-) -> MembershipRead:
+    once: Idempotent,
+) -> MembershipRead | Response:
     """Opt in to a sub-program as an ambassador, with one of your own social profiles."""
-    membership, profile = await service.join(
-        session, principal=principal, sub_program=sub_program, data=data
-    )
-    await session.flush()
-    return MembershipRead(
-        id=membership.id,
-        sub_program_id=membership.sub_program_id,
-        ambassador_id=membership.ambassador_id,
-        network=profile.network,
-        audience_size=profile.audience_size,
-        joined_at=membership.joined_at,
-    )
+
+    async def join() -> MembershipRead:
+        membership, profile = await service.join(
+            session, principal=principal, sub_program=sub_program, data=data
+        )
+        return MembershipRead(
+            id=membership.id,
+            sub_program_id=membership.sub_program_id,
+            ambassador_id=membership.ambassador_id,
+            network=Network(profile.network),
+            audience_size=profile.audience_size,
+            joined_at=membership.joined_at,
+        )
+
+    return await once.run(join)
 
 
 @router.delete("/sub-programs/{sub_program_id}/members/me", status_code=status.HTTP_204_NO_CONTENT)

@@ -62,36 +62,32 @@ async def join(
 ) -> tuple[Membership, SocialProfile]:
     """The caller opts in to a sub-program, declaring one of their own profiles."""
     now = datetime.now(UTC)
-    ambassador = await repository.find_ambassador(
-        session, org_id=principal.org_id, user_id=principal.user_id
+    ambassador = await repository.ensure_ambassador(
+        session,
+        candidate=Ambassador(org_id=principal.org_id, user_id=principal.user_id, created_at=now),
     )
-    if ambassador is None:
-        ambassador = Ambassador(org_id=principal.org_id, user_id=principal.user_id, created_at=now)
-        session.add(ambassador)
-        await session.flush()
-    elif await repository.find_membership(
-        session, ambassador_id=ambassador.id, sub_program_id=sub_program.id
-    ):
+    # The unique index decides a double submit: one insert wins, the other is told why.
+    membership = await repository.add_membership(
+        session,
+        membership=Membership(
+            org_id=ambassador.org_id,
+            sub_program_id=sub_program.id,
+            ambassador_id=ambassador.id,
+            joined_at=now,
+        ),
+    )
+    if membership is None:
         raise AlreadyMember("you are already a member of this sub-program", field="sub_program_id")
-    profile = await repository.find_profile(
-        session, ambassador_id=ambassador.id, network=data.network
-    )
-    if profile is None:
-        profile = SocialProfile(
+    profile = await repository.save_profile(
+        session,
+        profile=SocialProfile(
             org_id=ambassador.org_id,
             ambassador_id=ambassador.id,
             network=data.network,
-            audience_size=0,
+            audience_size=data.audience_size,
             updated_at=now,
-        )
-    profile.audience_size, profile.updated_at = data.audience_size, now
-    membership = Membership(
-        org_id=ambassador.org_id,
-        sub_program_id=sub_program.id,
-        ambassador_id=ambassador.id,
-        joined_at=now,
+        ),
     )
-    session.add_all([profile, membership])
     return membership, profile
 
 
@@ -100,14 +96,11 @@ async def leave(session: AsyncSession, *, principal: Principal, sub_program: Sub
     ambassador = await repository.find_ambassador(
         session, org_id=principal.org_id, user_id=principal.user_id
     )
-    membership = None
-    if ambassador is not None:
-        membership = await repository.find_membership(
-            session, ambassador_id=ambassador.id, sub_program_id=sub_program.id
-        )
-    if membership is None:
+    removed = ambassador is not None and await repository.remove_membership(
+        session, ambassador_id=ambassador.id, sub_program_id=sub_program.id
+    )
+    if not removed:
         raise NotMember("you are not a member of this sub-program", field="sub_program_id")
-    await session.delete(membership)
 
 
 async def offer_published_content(session: AsyncSession, *, event: ContentPublishedV1) -> int:
@@ -153,22 +146,23 @@ async def share(
     )
     if profile is None:
         raise NoProfileOnNetwork(f"you have no {data.network} profile declared", field="network")
-    if await repository.find_share(
-        session, ambassador_id=ambassador.id, content_id=item.content_id, network=data.network
-    ):
-        raise AlreadyShared(f"you already shared this on {data.network}", field="network")
-    record = Share(
-        org_id=ambassador.org_id,
-        ambassador_id=ambassador.id,
-        content_id=item.content_id,
-        sub_program_id=item.sub_program_id,
-        network=data.network,
-        audience_size=profile.audience_size,
-        tracked_code=intents.new_link_code(),
-        target_url=item.url,
-        created_at=datetime.now(UTC),
+    record = await repository.add_share(
+        session,
+        share=Share(
+            org_id=ambassador.org_id,
+            ambassador_id=ambassador.id,
+            content_id=item.content_id,
+            sub_program_id=item.sub_program_id,
+            network=data.network,
+            audience_size=profile.audience_size,
+            tracked_code=intents.new_link_code(),
+            target_url=item.url,
+            created_at=datetime.now(UTC),
+        ),
     )
-    session.add(record)
+    # Only the insert that created the share announces it: a double submit is one share.
+    if record is None:
+        raise AlreadyShared(f"you already shared this on {data.network}", field="network")
     _publish_share(session, record)
     return record
 
