@@ -9,7 +9,8 @@ import jwt
 
 from common.errors import Forbidden, Unauthorized
 
-Role = Literal["admin", "employee"]
+# "operator" runs the platform (dead letters, replays): its actions span every organisation.
+Role = Literal["admin", "employee", "operator"]
 ALGORITHM = "HS256"
 
 

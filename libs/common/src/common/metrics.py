@@ -27,6 +27,11 @@ KAFKA_REACHABLE = Gauge("kafka_reachable", "1 when a bootstrap broker accepted a
 EVENTS_CONSUMED = Counter(
     "events_consumed_total", "Consumed events by outcome", ["consumer", "type", "outcome"]
 )
+DEAD_LETTERS_REPLAYED = Counter(
+    "dead_letters_replayed_total",
+    "Dead letters produced again to their consumer's replay topic",
+    ["consumer"],
+)
 CONSUMER_LAG = Gauge(
     "consumer_lag",
     "Records behind the partition's high watermark",

@@ -6,6 +6,7 @@ from ambassadors import links, me
 from ambassadors.config import Settings
 from ambassadors.router import router
 from common.app import ServiceSpec, create_app
+from common.deadletters_router import dead_letter_router
 
 
 def build_app(settings: Settings) -> FastAPI:
@@ -15,7 +16,7 @@ def build_app(settings: Settings) -> FastAPI:
             settings=settings,
             title="Ambassadors service",
             description="Programs, opt-in memberships, feeds, shares and tracked links.",
-            routers=[router, me.router, links.router],
+            routers=[router, me.router, links.router, dead_letter_router("ambassadors")],
         )
     )
 

@@ -33,6 +33,9 @@ ROUTES: tuple[Route, ...] = (
     *_prefix("/v1/sub-programs", "ambassadors"),
     *_prefix("/v1/me", "ambassadors"),
     *_prefix("/v1/metrics", "metrics"),
+    # Dead letters: each consumer's service serves its own (operators only, checked upstream).
+    *_prefix("/v1/ops/dead-letters/metrics", "metrics"),
+    *_prefix("/v1/ops/dead-letters/ambassadors", "ambassadors"),
     # The tracked link people click on social networks: no token, GET only.
     Route("/l/{code}", "ambassadors", methods=frozenset({"GET"}), public=True),
 )

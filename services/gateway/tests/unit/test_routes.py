@@ -19,6 +19,10 @@ from gateway.routes import match
         ("/v1/me/feed", "ambassadors"),
         ("/v1/metrics/summary", "metrics"),
         ("/l/x7Yz", "ambassadors"),
+        ("/v1/ops/dead-letters/metrics", "metrics"),
+        ("/v1/ops/dead-letters/metrics/2/17/replay", "metrics"),
+        ("/v1/ops/dead-letters/ambassadors", "ambassadors"),
+        ("/v1/ops/dead-letters/ambassadors/{partition}/{offset}", "ambassadors"),
     ],
 )
 def test_match_finds_upstream_for_exposed_path(path: str, upstream: str) -> None:
@@ -28,7 +32,20 @@ def test_match_finds_upstream_for_exposed_path(path: str, upstream: str) -> None
 
 
 @pytest.mark.parametrize(
-    "path", ["/v1", "/v1/contents", "/v1/programsx", "/v1/users", "/l", "/l/a/b", "/healthz", "/"]
+    "path",
+    [
+        "/v1",
+        "/v1/contents",
+        "/v1/programsx",
+        "/v1/users",
+        "/l",
+        "/l/a/b",
+        "/healthz",
+        "/",
+        "/v1/ops/dead-letters",
+        "/v1/ops/dead-letters/content",
+        "/v1/ops/dead-letters/metricsx",
+    ],
 )
 def test_match_is_none_for_unexposed_path(path: str) -> None:
     assert match(path) is None

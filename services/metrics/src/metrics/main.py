@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from common.app import ServiceSpec, create_app
+from common.deadletters_router import dead_letter_router
 from metrics.config import Settings
 from metrics.router import router
 
@@ -14,7 +15,7 @@ def build_app(settings: Settings) -> FastAPI:
             settings=settings,
             title="Metrics service",
             description="Observed and estimated measures of the programs' effect.",
-            routers=[router],
+            routers=[router, dead_letter_router("metrics")],
         )
     )
 
