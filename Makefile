@@ -26,5 +26,5 @@ format: install ## apply ruff's formatting and safe fixes
 compose-check: ## validate docker-compose.yml with the compose-spec loader (no Docker engine needed)
 	@scripts/check-compose
 
-bench: install ## measure latency and relay throughput against same-run baselines -> bench/RESULTS.md
-	@scripts/bench
+bench: install ## run the benchmarks beside same-run baselines (ONLY=<key> for one) -> bench/RESULTS.md
+	@scripts/bench $(if $(ONLY),--only $(ONLY))
