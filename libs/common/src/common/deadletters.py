@@ -19,6 +19,7 @@ from typing import Any
 
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
 from common.deadletters_schemas import (
@@ -86,8 +87,9 @@ class DeadLetters:
     async def page(self, *, cursor: str | None = None, limit: int = 20) -> DeadLetterPage:
         """A page of dead letters, partition by partition, oldest first."""
         _check_limit(limit)
+        topics = await self._topics()
         async with self._reader() as reader:
-            bounds = await self._bounds(reader)
+            bounds = await self._bounds(reader, topics)
             records, next_cursor = await self._page(reader, bounds, cursor=cursor, limit=limit)
         return DeadLetterPage(
             items=[summarise(self.consumer, r) for r in records],
@@ -97,24 +99,29 @@ class DeadLetters:
 
     async def inspect(self, *, partition: int, offset: int) -> DeadLetter:
         """One dead letter in full; 404 when the DLT has no such record (any more)."""
+        topics = await self._topics()
         async with self._reader() as reader:
-            record = await self._fetch(reader, partition=partition, offset=offset)
+            bounds = await self._bounds(reader, topics)
+            record = await self._fetch(reader, bounds, partition=partition, offset=offset)
         return describe(self.consumer, record)
 
     async def replay(self, *, partition: int, offset: int) -> Replayed:
         """Produce one dead letter to the consumer's replay topic."""
+        topics = await self._topics()
+        self._require_replay_topic(topics)
         async with self._reader() as reader:
-            await self._require_replay_topic(reader)
-            record = await self._fetch(reader, partition=partition, offset=offset)
+            bounds = await self._bounds(reader, topics)
+            record = await self._fetch(reader, bounds, partition=partition, offset=offset)
         async with self._writer() as producer:
             return await self._replay(producer, record)
 
     async def replay_page(self, *, cursor: str | None = None, limit: int = 20) -> ReplayedPage:
         """Replay the dead letters of one page (bounded by limit)."""
         _check_limit(limit)
+        topics = await self._topics()
+        self._require_replay_topic(topics)
         async with self._reader() as reader:
-            await self._require_replay_topic(reader)
-            bounds = await self._bounds(reader)
+            bounds = await self._bounds(reader, topics)
             records, next_cursor = await self._page(reader, bounds, cursor=cursor, limit=limit)
         async with self._writer() as producer:
             replayed = [await self._replay(producer, record) for record in records]
@@ -154,20 +161,41 @@ class DeadLetters:
             finally:
                 await producer.stop()
 
-    async def _bounds(self, reader: AIOKafkaConsumer) -> dict[int, tuple[int, int]]:
-        """Each partition's first and next offset; empty while the DLT does not exist yet."""
-        await reader.topics()  # partitions_for_topic only knows topics whose metadata was fetched
-        partitions = sorted(reader.partitions_for_topic(self.topic) or ())
-        tps = [TopicPartition(self.topic, p) for p in partitions]
+    async def _topics(self) -> dict[str, list[int]]:
+        """The partitions of this consumer's DLT and replay topic, for those that exist."""
+        admin = AIOKafkaAdminClient(
+            bootstrap_servers=self.settings.kafka_bootstrap_servers,
+            request_timeout_ms=KAFKA_TIMEOUT_MS,
+            client_id=f"{self.settings.service_name}-deadletters",
+        )
+        async with _kafka_unavailable_as_503():
+            try:
+                await admin.start()
+                # Every topic's metadata: asking for one by name could have the broker create it.
+                described = await admin.describe_topics()
+            finally:
+                await admin.close()
+        mine = (self.topic, self.replay_topic)
+        return {
+            t["topic"]: sorted(p["partition"] for p in t["partitions"])
+            for t in described
+            if t["topic"] in mine
+        }
+
+    async def _bounds(
+        self, reader: AIOKafkaConsumer, topics: dict[str, list[int]]
+    ) -> dict[int, tuple[int, int]]:
+        """Each DLT partition's first and next offset; empty while the DLT does not exist yet."""
+        tps = [TopicPartition(self.topic, p) for p in topics.get(self.topic, [])]
         if not tps:
             return {}
         begins = await reader.beginning_offsets(tps)
         ends = await reader.end_offsets(tps)
         return {tp.partition: (begins[tp], ends[tp]) for tp in tps}
 
-    async def _require_replay_topic(self, reader: AIOKafkaConsumer) -> None:
+    def _require_replay_topic(self, topics: dict[str, list[int]]) -> None:
         # Producing to a missing topic could auto-create it with the broker's defaults.
-        if self.replay_topic not in await reader.topics():
+        if self.replay_topic not in topics:
             raise Conflict(
                 f"replay topic {self.replay_topic} does not exist yet: start the "
                 f"{self.consumer} worker, which provisions it",
@@ -217,8 +245,14 @@ class DeadLetters:
             position = await reader.position(tp)
         return records, min(position, end)
 
-    async def _fetch(self, reader: AIOKafkaConsumer, *, partition: int, offset: int) -> Record:
-        bounds = await self._bounds(reader)
+    async def _fetch(
+        self,
+        reader: AIOKafkaConsumer,
+        bounds: dict[int, tuple[int, int]],
+        *,
+        partition: int,
+        offset: int,
+    ) -> Record:
         if partition not in bounds:
             raise NotFound(f"{self.topic} has no partition {partition}", field="partition")
         begin, end = bounds[partition]
