@@ -13,7 +13,7 @@ from prometheus_client import REGISTRY
 from advocacy_testing.kafka import read_all
 from common import auth
 from common.app import ServiceSpec, create_app
-from common.deadletters import DeadLetters, run
+from common.deadletters import DeadLetters, main, run
 from common.deadletters_router import dead_letter_router
 from common.errors import Conflict, InvalidInput, NotFound
 from common.settings import DEV_JWT_SECRET, ServiceSettings
@@ -233,6 +233,16 @@ async def test_cli_lists_then_replays_all_as_json_lines(
     assert listing[-1] == {"next_cursor": None, "retained": 2}
     assert replays[-1] == {"replayed": 2, "next_cursor": None}
     assert orjson.loads(capsys.readouterr().err)["field"] == "offset"
+
+
+def test_cli_main_on_a_dlt_not_created_yet_prints_an_empty_page(
+    settings: ServiceSettings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # main() runs its own event loop, as `python -m metrics.deadletters` does.
+    code = main(["list"], settings, consumer=CONSUMER)
+
+    assert code == 0
+    assert orjson.loads(capsys.readouterr().out) == {"next_cursor": None, "retained": 0}
 
 
 # --- over HTTP -------------------------------------------------------------------------------
