@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF_SECONDS = 5.0
 KEEP_PUBLISHED = timedelta(days=1)
 GAUGE_SECONDS = 5.0
+STOP_TIMEOUT_SECONDS = 5.0
 # Any constant shared by every relay of one database: the lock is per database.
 RELAY_LOCK_ID = 0x0A0B_0C0D
 HEARTBEAT = "relay"
@@ -185,9 +186,11 @@ class OutboxRelay:
     async def backlog(self) -> int:
         """Rows not yet published (also exported as the outbox_backlog gauge)."""
         async with self.db.transaction() as session:
-            pending = await session.scalar(select(func.count()).where(PENDING))
+            pending = await session.scalar(select(func.count()).select_from(OUTBOX).where(PENDING))
             quarantined = await session.scalar(
-                select(func.count()).where(col(OutboxMessage.quarantined_at).is_not(None))
+                select(func.count())
+                .select_from(OUTBOX)
+                .where(col(OutboxMessage.quarantined_at).is_not(None))
             )
         OUTBOX_BACKLOG.set(pending or 0)
         OUTBOX_QUARANTINED.set(quarantined or 0)
@@ -202,7 +205,7 @@ class OutboxRelay:
             try:
                 await self.backlog()
             except Exception as exc:  # noqa: BLE001 - the database may be away; try again later
-                log.debug("backlog gauge not updated", extra={"error": repr(exc)})
+                log.warning("backlog gauge not updated", extra={"error": repr(exc)})
             await asyncio.sleep(GAUGE_SECONDS)
 
     async def _idle(self) -> None:
@@ -238,6 +241,7 @@ class OutboxRelay:
         producer, self._producer = self._producer, None
         if producer is not None:
             try:
-                await producer.stop()
-            except KafkaError:
+                # Flushing waits for a broker that may be away: unsent rows stay in the outbox.
+                await asyncio.wait_for(producer.stop(), STOP_TIMEOUT_SECONDS)
+            except (KafkaError, TimeoutError):
                 log.debug("producer stop failed", exc_info=True)
