@@ -94,25 +94,44 @@ async def member_with_item(
     return me, event
 
 
-async def test_published_content_reaches_members_feeds_only(
-    client: httpx.AsyncClient, settings: Settings
+async def join(
+    client: httpx.AsyncClient, sub_id: str, headers: dict[str, str], audience: int = 500
 ) -> None:
-    tenant = Tenant()
-    sub_id = await sub_program(client, tenant)
-    member, outsider = tenant.headers(user_id=uuid.uuid4()), tenant.headers(user_id=uuid.uuid4())
+    membership = {"network": "linkedin", "audience_size": audience}
     joined = await client.post(
-        f"/v1/sub-programs/{sub_id}/members",
-        json={"network": "linkedin", "audience_size": 500},
-        headers=member,
+        f"/v1/sub-programs/{sub_id}/members", json=membership, headers=headers
     )
     assert joined.status_code == 201
 
-    event = published_event(tenant, sub_id)
-    await publish(settings.kafka_bootstrap_servers, settings.topic(content.TOPIC), [event])
 
-    items = await eventually(lambda: feed(client, member), lambda items: len(items) == 1)
-    assert items[0]["content_id"] == event.key
-    assert await feed(client, outsider) == []
+async def test_published_content_reaches_its_sub_programs_members_only(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    tenant, other_tenant = Tenant(), Tenant()
+    target, sibling = await sub_program(client, tenant), await sub_program(client, tenant)
+    member = tenant.headers(user_id=uuid.uuid4())
+    sibling_member = tenant.headers(user_id=uuid.uuid4())  # an ambassador, of another group
+    await join(client, target, member)
+    await join(client, sibling, sibling_member)
+    # Another organisation's event naming our sub-program must reach no one of ours.
+    foreign = published_event(other_tenant, target)
+    event = published_event(tenant, target)
+    # The sibling's own item, published last on the same partition, tells when all were handled.
+    marker = replace(published_event(tenant, sibling), key=event.key)
+    foreign = replace(foreign, key=event.key)
+    topic = settings.topic(content.TOPIC)
+    await publish(settings.kafka_bootstrap_servers, topic, [foreign, event, marker])
+
+    sibling_items = await eventually(
+        lambda: feed(client, sibling_member), lambda items: len(items) == 1
+    )
+    assert sibling_items[0]["content_id"] == str(
+        content.ContentPublishedV1.model_validate_json(marker.data).content_id
+    )
+    items = await feed(client, member)
+    assert [i["content_id"] for i in items] == [
+        str(content.ContentPublishedV1.model_validate_json(event.data).content_id)
+    ]
 
 
 async def test_share_gives_tracked_link_and_event_and_click_redirects(
