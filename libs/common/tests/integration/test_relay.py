@@ -221,7 +221,7 @@ async def test_a_row_kafka_refuses_for_good_is_quarantined_and_the_rest_flow(
                 )
             )
         ).all()
-    reasons: dict[str, str | None] = {topic: error for topic, error in set_aside}
+    reasons = {str(topic): error for topic, error in set_aside}
     assert set(reasons) == {TOPIC, "no.such.topic"}
     assert "MessageSizeTooLarge" in (reasons[TOPIC] or "")
     assert "does not exist" in (reasons["no.such.topic"] or "")
