@@ -24,7 +24,7 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from common import health, metrics
+from common import health, housekeeping, metrics
 from common import logging as json_logging
 from common.consuming.filters import SubProgramFilter
 from common.consuming.handlers import Handlers
@@ -88,7 +88,10 @@ async def _lifespan(
     db = Database(settings.database_url)
     app.state.db = db
     heartbeats: Heartbeats = app.state.heartbeats
-    tasks = [asyncio.create_task(_provision(spec), name="topics")]
+    tasks = [
+        asyncio.create_task(_provision(spec), name="topics"),
+        asyncio.create_task(housekeeping.run(db, settings), name="housekeeping"),
+    ]
     relay: OutboxRelay | None = None
     if settings.worker_relay:
         relay = OutboxRelay(db=db, settings=settings, heartbeats=heartbeats)

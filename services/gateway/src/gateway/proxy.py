@@ -46,6 +46,7 @@ RESPONSE_HEADERS = frozenset(
         "content-language",
         "content-type",
         "etag",
+        "idempotent-replayed",
         "last-modified",
         "link",
         "location",
