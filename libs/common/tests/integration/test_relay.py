@@ -13,6 +13,7 @@ from advocacy_testing.broker import PrivateBroker
 from advocacy_testing.databases import create_database, drop_database
 from advocacy_testing.kafka import read_all
 from advocacy_testing.polling import eventually
+from common import outbox_admin
 from common.db import Database
 from common.events.contracts.content import TOPIC, ContentPublishedV1
 from common.metrics import OUTBOX_BACKLOG, OUTBOX_QUARANTINED
@@ -226,3 +227,14 @@ async def test_a_row_kafka_refuses_for_good_is_quarantined_and_the_rest_flow(
     assert "MessageSizeTooLarge" in (reasons[TOPIC] or "")
     assert "does not exist" in (reasons["no.such.topic"] or "")
     assert OUTBOX_QUARANTINED._value.get() == 2
+    assert {row["topic"] for row in await outbox_admin.quarantined(database)} == set(reasons)
+
+    # The operator creates the missing topic and hands the rows back: one goes, one stays aside.
+    await ensure_topics(settings, {"no.such.topic"})
+    assert await outbox_admin.requeue(database, ids=None) == 2
+    relay = OutboxRelay(db=database, settings=settings)
+    try:
+        assert await relay.publish_batch() == 1
+    finally:
+        await relay.stop()
+    assert [row["topic"] for row in await outbox_admin.quarantined(database)] == [TOPIC]
