@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, TypeDecorator, event
+from sqlalchemy import Column, DateTime, TypeDecorator, event, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -24,6 +24,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 OUTBOX_DIRTY = "outbox_dirty"
+OUTBOX_CHANNEL = "outbox_written"  # PostgreSQL LISTEN/NOTIFY channel the relay waits on
 # Must be set before any table is declared: names are given as constraints attach.
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
 
@@ -69,6 +70,9 @@ class Database:
         async with self.sessions() as session:
             try:
                 yield session
+                if session.info.get(OUTBOX_DIRTY) and not is_sqlite(self.url):
+                    # Delivered at commit to the relay of another process (the worker).
+                    await session.execute(text(f"NOTIFY {OUTBOX_CHANNEL}"))
                 await session.commit()
             except BaseException:
                 await session.rollback()

@@ -16,6 +16,7 @@ from aiokafka.errors import KafkaError
 from sqlalchemy import Row, Table, delete, func, select, text, update
 from sqlmodel import col
 
+from common import outbox_wakeup
 from common.db import Database, is_sqlite
 from common.heartbeat import Heartbeats
 from common.metrics import (
@@ -67,12 +68,16 @@ class OutboxRelay:
 
     async def run(self) -> None:
         """Publish forever; the gauges keep moving while Kafka or the database is away."""
-        gauges = asyncio.create_task(self._report_gauges(), name="outbox-gauges")
+        helpers = [
+            asyncio.create_task(self._report_gauges(), name="outbox-gauges"),
+            asyncio.create_task(outbox_wakeup.listen(self.db), name="outbox-listener"),
+        ]
         try:
             await self._publish_forever()
         finally:
-            gauges.cancel()
-            await asyncio.gather(gauges, return_exceptions=True)
+            for task in helpers:
+                task.cancel()
+            await asyncio.gather(*helpers, return_exceptions=True)
 
     async def _publish_forever(self) -> None:
         backoff = 0.2
