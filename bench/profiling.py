@@ -39,6 +39,7 @@ RELAY_STAGES: Stages = (
     ("relay's own code (row lists, topic check, gather)", ("OutboxRelay",)),
 )
 WAITING = "waiting: event loop idle (PostgreSQL or Kafka answering)"
+IDLE_LEAVES = ("EpollSelector.select", "select (selectors", "Runner.run (", "run_until_complete (")
 HANDLER = "on_batch"  # the FastStream variant's handler: its own code counts as "other"
 FRAMEWORK = ("faststream/", "fast_depends/")
 OTHER_THREADS = ("threading.py", "concurrent/futures/thread.py")
@@ -101,7 +102,8 @@ def shares(collapsed: Path, stages: Stages) -> dict[str, float]:
 
 
 def _stage(stack: str, stages: Stages) -> str:
-    if stack.rsplit(";", 1)[-1].startswith(("EpollSelector.select", "select (selectors")):
+    # Idle: asyncio waits in the selector; uvloop (under uvicorn) in C, below Runner.run.
+    if stack.rsplit(";", 1)[-1].startswith(IDLE_LEAVES):
         return WAITING
     stage = next((s for s, marks in stages if any(m in stack for m in marks)), "other")
     if stage == "other" and HANDLER not in stack and any(m in stack for m in FRAMEWORK):
