@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Column, DateTime, TypeDecorator, event, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -36,6 +37,9 @@ def is_sqlite(url: str) -> bool:
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """Create an async engine tuned for the backend behind the URL."""
+    # orjson: the outbox's JSON headers are decoded for every event the relay sends.
+    kwargs.setdefault("json_serializer", lambda value: orjson.dumps(value).decode())
+    kwargs.setdefault("json_deserializer", orjson.loads)
     if is_sqlite(url):
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

@@ -8,16 +8,18 @@ run`) is a single local worker. A row Kafka refuses for good is set aside with i
 
 import asyncio
 import logging
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
-from sqlalchemy import Row, Table, delete, func, select, text, update
+from sqlalchemy import Row, Table, bindparam, delete, func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from common import outbox_wakeup
-from common.db import Database, is_sqlite
+from common.db import Database, UTCDateTime, is_sqlite
 from common.heartbeat import Heartbeats
 from common.metrics import (
     OUTBOX_BACKLOG,
@@ -40,6 +42,16 @@ RELAY_LOCK_ID = 0x0A0B_0C0D
 HEARTBEAT = "relay"
 OutboxRow = Row[Any, Any, Any, Any, Any]  # id, topic, key, headers, payload
 OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
+LEAD = text("SELECT pg_try_advisory_xact_lock(:id)")
+READ_CHUNK = 1000  # rows read while the producer sends the previous ones
+# One array parameter on PostgreSQL: prepared once, not compiled per batch of ids.
+NOW = bindparam("now", type_=UTCDateTime(timezone=True))
+MARK_SENT = text(
+    "UPDATE outbox SET published_at = :now WHERE id = ANY(CAST(:ids AS bigint[]))"
+).bindparams(NOW)
+MARK_SENT_SQLITE = text("UPDATE outbox SET published_at = :now WHERE id IN :ids").bindparams(
+    NOW, bindparam("ids", expanding=True)
+)
 
 
 def make_producer(settings: ServiceSettings) -> AIOKafkaProducer:
@@ -54,6 +66,15 @@ def make_producer(settings: ServiceSettings) -> AIOKafkaProducer:
     )
 
 
+@dataclass
+class _Batch:
+    """What one leadership turn read, handed to the producer, and found refused."""
+
+    rows: list[OutboxRow] = field(default_factory=list)
+    acks: list[tuple[OutboxRow, "asyncio.Future[object]"]] = field(default_factory=list)
+    refused: dict[int, str] = field(default_factory=dict)
+
+
 class OutboxRelay:
     """Background task: rows wait in the outbox while Kafka is away, then go in order."""
 
@@ -61,6 +82,13 @@ class OutboxRelay:
         self, *, db: Database, settings: ServiceSettings, heartbeats: Heartbeats | None = None
     ) -> None:
         self.db = db
+        self._mark_sent = MARK_SENT_SQLITE if is_sqlite(db.url) else MARK_SENT
+        self._pending = (
+            select(OUTBOX.c.id, OUTBOX.c.topic, OUTBOX.c.key, OUTBOX.c.headers, OUTBOX.c.payload)
+            .where(PENDING, OUTBOX.c.id > bindparam("after"))
+            .order_by(OUTBOX.c.id)
+            .limit(bindparam("n"))
+        )
         self.settings = settings
         self.heartbeats = heartbeats or Heartbeats()
         self._producer: AIOKafkaProducer | None = None
@@ -98,86 +126,87 @@ class OutboxRelay:
                 backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
 
     async def publish_batch(self) -> int:
-        """Publish up to one batch as the only relay; returns how many rows were published."""
+        """Publish up to one batch as the only relay; returns how many rows were published.
+
+        Rows are read in chunks while the producer already sends the previous ones, so reading
+        the database and waiting for Kafka's acks overlap.
+        """
         producer = await self._ensure_producer()
         async with self.db.transaction() as session:
-            if not is_sqlite(self.db.url):
-                taken = await session.scalar(
-                    text("SELECT pg_try_advisory_xact_lock(:id)"), {"id": RELAY_LOCK_ID}
-                )
-                RELAY_LEADER.set(1 if taken else 0)
-                if not taken:
-                    return 0  # another replica is publishing; ours wait their turn, in order
-            query = (
-                select(
-                    OUTBOX.c.id, OUTBOX.c.topic, OUTBOX.c.key, OUTBOX.c.headers, OUTBOX.c.payload
-                )
-                .where(PENDING)
-                .order_by(col(OutboxMessage.id))
-                .limit(self.settings.relay_batch_size)
-            )
-            rows: list[OutboxRow] = list((await session.execute(query)).all())
-            if not rows:
+            if not await self._lead(session):
+                return 0  # another replica is publishing; ours wait their turn, in order
+            batch = _Batch()
+            while len(batch.rows) < self.settings.relay_batch_size:
+                limit = min(READ_CHUNK, self.settings.relay_batch_size - len(batch.rows))
+                after = batch.rows[-1].id if batch.rows else 0
+                rows = (await session.execute(self._pending, {"after": after, "n": limit})).all()
+                await self._queue(producer, list(rows), batch)
+                if len(rows) < limit:
+                    break
+            if not batch.rows:
                 return 0
-            refused = await self._send(producer, rows)
+            await self._settle(producer, batch)
             now = datetime.now(UTC)
-            sent = [row.id for row in rows if row.id not in refused]
+            sent = [row.id for row in batch.rows if row.id not in batch.refused]
             if sent:
-                await session.execute(
-                    update(OutboxMessage)
-                    .where(col(OutboxMessage.id).in_(sent))
-                    .values(published_at=now)
-                )
-            for row_id, reason in refused.items():
+                await session.execute(self._mark_sent, {"now": now, "ids": sent})
+            for row_id, reason in batch.refused.items():
                 await session.execute(
                     update(OutboxMessage)
                     .where(col(OutboxMessage.id) == row_id)
                     .values(quarantined_at=now, error=reason[:2000])
                 )
         OUTBOX_PUBLISHED.inc(len(sent))
-        for row_id, reason in refused.items():
+        for row_id, reason in batch.refused.items():
             log.error("outbox row quarantined", extra={"outbox_id": row_id, "error": reason})
         return len(sent)
 
-    async def _send(self, producer: AIOKafkaProducer, rows: list[OutboxRow]) -> dict[int, str]:
-        """Send rows in order; returns the rows Kafka refuses for good, with the reason."""
-        refused = {
-            row.id: f"topic {topic!r} does not exist"
-            for topic in await missing_topics(
-                producer, {self.settings.topic(r.topic) for r in rows}
-            )
-            for row in rows
-            if self.settings.topic(row.topic) == topic
-        }
-        pending: list[tuple[int, asyncio.Future[object]]] = []
+    async def _lead(self, session: AsyncSession) -> bool:
+        if is_sqlite(self.db.url):
+            return True
+        taken = bool(await session.scalar(LEAD, {"id": RELAY_LOCK_ID}))
+        RELAY_LEADER.set(1 if taken else 0)
+        return taken
+
+    async def _queue(
+        self, producer: AIOKafkaProducer, rows: list[OutboxRow], batch: "_Batch"
+    ) -> None:
+        """Hand rows to the producer in order, without waiting for acks."""
+        batch.rows.extend(rows)
+        topics = {t: self.settings.topic(t) for t in {row.topic for row in rows}}
+        missing = await missing_topics(producer, topics.values())
         for row in rows:
-            if row.id in refused:
+            topic = topics[row.topic]
+            if topic in missing:
+                batch.refused[row.id] = f"topic {topic!r} does not exist"
                 continue
             try:
                 ack = await producer.send(
-                    self.settings.topic(row.topic),
+                    topic,
                     value=row.payload,
                     key=row.key.encode(),
                     headers=[(k, v.encode()) for k, v in row.headers],
                 )
             except QUARANTINE_ERRORS as exc:  # too large for the client's own limit
-                refused[row.id] = repr(exc)
+                batch.refused[row.id] = repr(exc)
                 continue
-            pending.append((row.id, ack))
-        results = await asyncio.gather(*(ack for _, ack in pending), return_exceptions=True)
+            batch.acks.append((row, ack))
+
+    async def _settle(self, producer: AIOKafkaProducer, batch: "_Batch") -> None:
+        """Wait for every ack; find the rows Kafka refuses for good."""
+        results = await asyncio.gather(*(ack for _, ack in batch.acks), return_exceptions=True)
         suspects = []
-        for (row_id, _), result in zip(pending, results, strict=True):
+        for (row, _), result in zip(batch.acks, results, strict=True):
             if isinstance(result, QUARANTINE_ERRORS):
-                suspects.append(row_id)
+                suspects.append(row)
             elif isinstance(result, BaseException):
                 raise result  # Kafka trouble: nothing is marked, the whole batch goes again
         # The broker refuses a whole request for one bad record: retry each alone to find it.
-        for row in (r for r in rows if r.id in suspects):
+        for row in suspects:
             try:
                 await self._send_one(producer, row)
             except QUARANTINE_ERRORS as exc:
-                refused[row.id] = repr(exc)
-        return refused
+                batch.refused[row.id] = repr(exc)
 
     async def _send_one(self, producer: AIOKafkaProducer, row: OutboxRow) -> None:
         ack = await producer.send(

@@ -30,7 +30,7 @@ class ServiceSettings(BaseSettings):
     dlt_retention_ms: int = 30 * 24 * 3600 * 1000
 
     relay_poll_seconds: float = 0.5
-    relay_batch_size: int = 1000
+    relay_batch_size: int = 5000
     consumer_batch_size: int = 500
     consumer_max_attempts: int = 3
     consumer_backoff_seconds: float = 0.2
