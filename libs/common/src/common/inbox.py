@@ -4,10 +4,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import text
-from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col
 
+from common import upsert
 from common.db import utc_column
 
 
@@ -47,7 +47,7 @@ async def claim_many(
         params = {"consumer": consumer, "now": now, "ids": ids, "types": types}
         return set((await session.execute(CLAIM_UNNEST, params)).scalars().all())
     statement = (
-        sqlite.insert(InboxMessage)
+        upsert.insert(session, InboxMessage)
         .values(
             [
                 {"consumer": consumer, "event_id": i, "event_type": t, "processed_at": now}

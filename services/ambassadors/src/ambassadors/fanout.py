@@ -4,12 +4,15 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from ambassadors.models import FeedItem, Membership
+from common import bulk
 from common.events.contracts.content import ContentPublishedV1
+
+FEED_ITEMS: Table = FeedItem.__table__  # type: ignore[attr-defined]
 
 
 async def offer_published_content(
@@ -17,10 +20,8 @@ async def offer_published_content(
 ) -> int:
     """Put each item in the feed of every member of its sub-program (of its organisation only).
 
-    One member query and one multi-row INSERT per item; an item already in a feed stays as it is.
+    One member query and one set-based INSERT per item; an item already in a feed stays as it is.
     """
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     offered = 0
     now = datetime.now(UTC)
     for event in events:
@@ -46,10 +47,8 @@ async def offer_published_content(
             }
             for member in members
         ]
-        if rows:
-            statement = insert(FeedItem).on_conflict_do_nothing(
-                index_elements=["ambassador_id", "content_id"]
-            )
-            await session.execute(statement, rows)
-            offered += len(rows)
+        await bulk.insert_rows(
+            session, FEED_ITEMS, rows, skip_conflicts_on=("ambassador_id", "content_id")
+        )
+        offered += len(rows)
     return offered

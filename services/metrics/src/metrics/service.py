@@ -2,14 +2,17 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import insert
+from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from common import bulk
 from common.events.contracts.ambassadors import LinkClickedV1, ShareCreatedV1
 from metrics.models import ClickFact, ShareFact
 from metrics.repository import Totals
 from metrics.schemas import Figure
 
+SHARE_FACTS: Table = ShareFact.__table__  # type: ignore[attr-defined]
+CLICK_FACTS: Table = ClickFact.__table__  # type: ignore[attr-defined]
 REACH_METHOD = "sum of the sharers' declared audience sizes at share time"
 
 
@@ -28,7 +31,7 @@ async def record_shares(session: AsyncSession, *, events: Sequence[ShareCreatedV
         }
         for e in events
     ]
-    await session.execute(insert(ShareFact), rows)
+    await bulk.insert_rows(session, SHARE_FACTS, rows)
 
 
 async def record_clicks(session: AsyncSession, *, events: Sequence[LinkClickedV1]) -> None:
@@ -44,7 +47,7 @@ async def record_clicks(session: AsyncSession, *, events: Sequence[LinkClickedV1
         }
         for e in events
     ]
-    await session.execute(insert(ClickFact), rows)
+    await bulk.insert_rows(session, CLICK_FACTS, rows)
 
 
 def figures(totals: Totals) -> dict[str, Figure]:
