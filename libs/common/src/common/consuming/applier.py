@@ -8,6 +8,7 @@ and dead-lettered, while every other record is applied exactly once.
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from itertools import groupby
 
@@ -108,9 +109,12 @@ class BatchApplier:
             # Consecutive runs of one type keep the order between types (a click after its share).
             for event_type, run in groupby(fresh, key=lambda d: d.envelope.type):
                 await self.handlers.by_type[event_type](session, list(run))
-        for delivery in deliveries:
-            outcome = "handled" if delivery.envelope.id in fresh_ids else "duplicate"
-            EVENTS_CONSUMED.labels(self.name, delivery.envelope.type, outcome).inc()
+        outcomes = Counter(
+            (d.envelope.type, "handled" if d.envelope.id in fresh_ids else "duplicate")
+            for d in deliveries
+        )
+        for (event_type, outcome), count in outcomes.items():
+            EVENTS_CONSUMED.labels(self.name, event_type, outcome).inc(count)
 
     def _first_of_each_event(self, deliveries: Sequence[Delivery]) -> list[Delivery]:
         # A batch may hold one event twice (a producer retry): the inbox claim sees it once.

@@ -110,21 +110,33 @@ class ConsumerRunner:
         try:
             await producer.start()
             self._producer = producer
-            while True:
-                self.heartbeats.beat(self._beat)
-                polled = await consumer.getmany(
-                    timeout_ms=1000, max_records=self.settings.consumer_batch_size
-                )
-                if polled:
-                    await self.process([r for records in polled.values() for r in records])
-                    offsets = {tp: records[-1].offset + 1 for tp, records in polled.items()}
-                    await consumer.commit(offsets)
-                    self._committed.update(offsets)
-                self._report_lag(consumer)
+            committing: asyncio.Task[None] | None = None
+            try:
+                while True:
+                    self.heartbeats.beat(self._beat)
+                    polled = await consumer.getmany(
+                        timeout_ms=1000, max_records=self.settings.consumer_batch_size
+                    )
+                    if polled:
+                        await self.process([r for records in polled.values() for r in records])
+                        offsets = {tp: records[-1].offset + 1 for tp, records in polled.items()}
+                        # The commit travels while the next batch is fetched and applied; a
+                        # crash before it lands only redelivers what the inbox already holds.
+                        if committing is not None:
+                            await committing
+                        committing = asyncio.create_task(self._commit(consumer, offsets))
+                    self._report_lag(consumer)
+            finally:
+                if committing is not None:
+                    await asyncio.gather(committing, return_exceptions=True)
         finally:
             self._producer = None
             await consumer.stop()
             await producer.stop()
+
+    async def _commit(self, consumer: AIOKafkaConsumer, offsets: dict[TopicPartition, int]) -> None:
+        await consumer.commit(offsets)
+        self._committed.update(offsets)
 
     async def process(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
         """Settle records: filter, decode (dead-letter what can't be), then apply as one batch."""
