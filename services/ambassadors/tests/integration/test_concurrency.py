@@ -12,30 +12,13 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from advocacy_testing.apps import Tenant, serving
-from advocacy_testing.databases import drop_database, migrated_database
 from ambassadors.config import Settings
 from ambassadors.main import build_app
-from ambassadors.migrate import MIGRATIONS
 from ambassadors.models import Ambassador, FeedItem, Membership, Program, Share, SocialProfile
 from common.db import Database
 from common.outbox import OutboxMessage
 
 SHARE_CREATED = "ambassadors.share.created.v1"
-
-
-@pytest.fixture
-async def settings(
-    postgres_url: str, kafka_bootstrap: str, topic_prefix: str
-) -> AsyncIterator[Settings]:
-    url = await migrated_database(postgres_url, prefix="ambassadors", migrations_dir=MIGRATIONS)
-    yield Settings(
-        env="test",
-        database_url=url,
-        kafka_bootstrap_servers=kafka_bootstrap,
-        kafka_topic_prefix=topic_prefix,
-        public_base_url="https://go.example.com",
-    )
-    await drop_database(postgres_url, url)
 
 
 @pytest.fixture

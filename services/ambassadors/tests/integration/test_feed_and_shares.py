@@ -9,34 +9,14 @@ import httpx
 import pytest
 
 from advocacy_testing.apps import Tenant, serving
-from advocacy_testing.databases import drop_database, migrated_database
 from advocacy_testing.kafka import publish, read_all
 from advocacy_testing.polling import eventually
 from ambassadors import worker
 from ambassadors.config import Settings
 from ambassadors.main import build_app
-from ambassadors.migrate import MIGRATIONS
 from common.events.contracts import ambassadors as events
 from common.events.contracts import content
 from common.events.envelope import Envelope
-from common.topics import ensure_topics
-
-
-@pytest.fixture
-async def settings(
-    postgres_url: str, kafka_bootstrap: str, topic_prefix: str
-) -> AsyncIterator[Settings]:
-    url = await migrated_database(postgres_url, prefix="ambassadors", migrations_dir=MIGRATIONS)
-    settings = Settings(
-        env="test",
-        database_url=url,
-        kafka_bootstrap_servers=kafka_bootstrap,
-        kafka_topic_prefix=topic_prefix,
-        public_base_url="https://go.example.com",
-    )
-    await ensure_topics(settings, {content.TOPIC})  # the producing service owns it; we stand in
-    yield settings
-    await drop_database(postgres_url, url)
 
 
 @pytest.fixture

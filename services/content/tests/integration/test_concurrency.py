@@ -10,27 +10,11 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from advocacy_testing.apps import Tenant, serving
-from advocacy_testing.databases import drop_database, migrated_database
 from common.db import Database
 from common.outbox import OutboxMessage
 from content.config import Settings
 from content.main import build_app
-from content.migrate import MIGRATIONS
 from content.models import ContentItem
-
-
-@pytest.fixture
-async def settings(
-    postgres_url: str, kafka_bootstrap: str, topic_prefix: str
-) -> AsyncIterator[Settings]:
-    url = await migrated_database(postgres_url, prefix="content", migrations_dir=MIGRATIONS)
-    yield Settings(
-        env="test",
-        database_url=url,
-        kafka_bootstrap_servers=kafka_bootstrap,
-        kafka_topic_prefix=topic_prefix,
-    )
-    await drop_database(postgres_url, url)
 
 
 @pytest.fixture

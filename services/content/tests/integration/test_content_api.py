@@ -7,27 +7,11 @@ import httpx
 import pytest
 
 from advocacy_testing.apps import Tenant, serving
-from advocacy_testing.databases import drop_database, migrated_database
 from advocacy_testing.kafka import read_all
 from common.events.contracts.content import TOPIC, ContentPublishedV1
 from content import worker
 from content.config import Settings
 from content.main import build_app
-from content.migrate import MIGRATIONS
-
-
-@pytest.fixture
-async def settings(
-    postgres_url: str, kafka_bootstrap: str, topic_prefix: str
-) -> AsyncIterator[Settings]:
-    url = await migrated_database(postgres_url, prefix="content", migrations_dir=MIGRATIONS)
-    yield Settings(
-        env="test",
-        database_url=url,
-        kafka_bootstrap_servers=kafka_bootstrap,
-        kafka_topic_prefix=topic_prefix,
-    )
-    await drop_database(postgres_url, url)
 
 
 @pytest.fixture
