@@ -21,22 +21,19 @@ Stages = tuple[tuple[str, tuple[str, ...]], ...]
 # greenlets, whose stacks start at Session.execute: the markers cover both halves).
 CONSUMER_STAGES: Stages = (
     ("decode: envelope + contract (pydantic)", ("Envelope.from_kafka", "events/registry.py")),
-    ("facts insert (ORM bulk insert)", ("record_shares", "_bulk_insert")),
-    ("inbox claim (multi-row INSERT ... RETURNING)", ("claim_many", "orm_execute_statement")),
+    ("facts insert", ("record_shares", "_bulk_insert")),
+    ("inbox claim", ("claim_many", "orm_execute_statement")),
     ("Kafka offset commit", ("AIOKafkaConsumer.commit",)),
     ("transaction begin/commit", ("commit", "_connection_for_bind", "AsyncSession.close")),
     ("Kafka fetch (getmany)", ("getmany", "aiokafka/consumer/fetcher.py")),
+    ("other database work (SQLAlchemy, asyncpg)", ("sqlalchemy/", "asyncpg/")),
     ("runner's own code (filter, batching, metrics)", ("ConsumerRunner", "BatchApplier")),
 )
 RELAY_STAGES: Stages = (
-    ("mark sent: UPDATE ... WHERE id IN (...)", ("_BulkORMUpdate",)),
-    (
-        "read the batch: SELECT + JSON header decoding",
-        ("_json_decoder", "orm/context.py", "Result.all"),
-    ),
     ("send to the producer (the baseline's work too)", ("AIOKafkaProducer.send", "producer/")),
-    ("advisory lock + commit", ("Session.scalar", "commit")),
-    ("relay's own code (row lists, topic check, gather)", ("OutboxRelay",)),
+    ("topic check (producer metadata)", ("missing_topics",)),
+    ("database: statements, rows, JSON columns", ("sqlalchemy/", "asyncpg/", "_json_decoder")),
+    ("relay's own code (row lists, acks)", ("OutboxRelay", "common/relay.py")),
 )
 WAITING = "waiting: event loop idle (PostgreSQL or Kafka answering)"
 IDLE_LEAVES = ("EpollSelector.select", "select (selectors", "Runner.run (", "run_until_complete (")

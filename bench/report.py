@@ -151,34 +151,46 @@ def _ingest_reading(e: Entry) -> str:
             f"{busy:.0%} of the drain's wall time; the rest it waits for PostgreSQL and Kafka, "
             "one batch after the other."
         )
-    claim = profile.get("inbox claim (multi-row INSERT ... RETURNING)", 0.0)
-    if claim >= 25:
+    claim = profile.get("inbox claim", 0.0)
+    sql = profile.get("of which SQLAlchemy builds/compiles SQL", 0.0)
+    if claim >= 25 and sql >= 25:
         lines.append(
-            f"The inbox claim alone takes {claim:.0f}% of the worker's time, nearly all of it "
-            "SQLAlchemy building and compiling the statement: `common.inbox.claim_many` passes "
-            "the batch to `insert(...).values([...])`, a multi-VALUES statement with four bind "
-            "parameters per row that SQLAlchemy cannot cache (it logs `[no key]`), so every batch "
-            "of 500 compiles a 2,000-parameter INSERT. A statement with array parameters "
-            "(`INSERT INTO inbox ... SELECT ... FROM unnest(:ids, :types) ON CONFLICT DO NOTHING "
-            "RETURNING event_id`) compiles once; the facts insert can do the same."
+            f"The inbox claim takes {claim:.0f}% of the worker's time and building/compiling SQL "
+            f"{sql:.0f}%: a multi-VALUES `insert(...).values([...])` has no cache key in "
+            "SQLAlchemy (it logs `[no key]`), so each batch compiles a statement with a bind "
+            "parameter per column and row; one statement with array parameters (`unnest`) is "
+            "compiled once."
         )
     fs = e.get("faststream_value")
     if fs:
+        relative = fs / e["value"]
+        if relative < 0.9:
+            verdict_ = "the database work being equal, the difference is the runners'"
+        elif relative > 1.1:
+            verdict_ = "the database work being equal, our runner costs the difference"
+        else:
+            verdict_ = "the runner is not where the time goes"
         lines.append(
-            f"FastStream doing the same database work drains {fs / e['value']:.2f}x our rate: "
-            "the runner is not where the time goes (docs/decisions/0007)."
+            f"FastStream doing the same database work drains {relative:.2f}x our rate: "
+            f"{verdict_} (docs/decisions/0007)."
         )
     return "\n".join(lines)
 
 
 def _relay(e: Entry) -> str:
     reading = ""
-    if verdict("backbone.relay", e) == "missed":
+    profile = e.get("profile") or {}
+    if verdict("backbone.relay", e) == "missed" and profile:
+        send = profile.get("send to the producer (the baseline's work too)", 0.0)
+        extra = [
+            f"{stage} ({share:.0f}%)"
+            for stage, share in profile.items()
+            if stage not in ("samples", "of which SQLAlchemy builds/compiles SQL")
+            and not stage.startswith("send to the producer")
+        ]
         reading = (
-            "\nThe producer's own work is the baseline's share; the rest is what the relay adds "
-            "per batch of rows: PostgreSQL round trips (advisory lock, SELECT, UPDATE, COMMIT), "
-            "decoding the JSON `headers` column, the IN-list UPDATE, and its bookkeeping, all "
-            "serial with the sends since one batch is acknowledged before the next is read."
+            f"\nThe producer's own work, all the baseline does, is {send:.0f}% of the relay's "
+            f"time; the rest is what the relay adds: {', '.join(extra)}."
         )
     return f"""| measure | events/s (median) | runs |
 |---|---|---|
