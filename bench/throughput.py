@@ -29,8 +29,8 @@ from common.relay import OutboxRelay, make_producer
 from common.settings import ServiceSettings
 from common.topics import ensure_topics
 
-EVENTS = int(os.environ.get("BENCH_RELAY_EVENTS", "20000"))
-PROFILE_EVENTS = 5 * EVENTS  # long enough for a few hundred samples
+EVENTS = int(os.environ.get("BENCH_RELAY_EVENTS", "50000"))
+PROFILE_EVENTS = 2 * EVENTS  # long enough for a few hundred samples
 RELAY_RUNS = max(RUNS, 5)  # each run is a few seconds: more of them steady the median
 OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
 
@@ -139,6 +139,7 @@ async def measure(postgres: str, kafka: str) -> dict[str, Any]:
         "values": relay_rates,
         "baseline_values": bare_rates,
         "events": EVENTS,
+        "profile_events": PROFILE_EVENTS,
         "profile": where,
     }
 
