@@ -124,16 +124,6 @@ async def remove_membership(
     return (await session.execute(statement)).first() is not None
 
 
-async def member_ids(
-    session: AsyncSession, *, org_id: uuid.UUID, sub_program_id: uuid.UUID
-) -> list[uuid.UUID]:
-    """Ambassadors of a sub-program (the audience of a published item)."""
-    query = select(Membership.ambassador_id).where(
-        Membership.org_id == org_id, Membership.sub_program_id == sub_program_id
-    )
-    return list((await session.execute(query)).scalars().all())
-
-
 async def list_feed(
     session: AsyncSession, *, ambassador_id: uuid.UUID, page: PageParams
 ) -> list[FeedItem]:

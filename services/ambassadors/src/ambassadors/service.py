@@ -16,7 +16,6 @@ from ambassadors.errors import (
 )
 from ambassadors.models import (
     Ambassador,
-    FeedItem,
     Membership,
     Program,
     Share,
@@ -26,7 +25,6 @@ from ambassadors.models import (
 from ambassadors.schemas import MembershipCreate, ProgramCreate, ShareCreate, SubProgramCreate
 from common.auth import Principal
 from common.events.contracts.ambassadors import LinkClickedV1, ShareCreatedV1
-from common.events.contracts.content import ContentPublishedV1
 from common.events.envelope import EventPayload
 from common.outbox import add_event
 
@@ -101,28 +99,6 @@ async def leave(session: AsyncSession, *, principal: Principal, sub_program: Sub
     )
     if not removed:
         raise NotMember("you are not a member of this sub-program", field="sub_program_id")
-
-
-async def offer_published_content(session: AsyncSession, *, event: ContentPublishedV1) -> int:
-    """Put a published item in the feed of every member of its sub-program."""
-    members = await repository.member_ids(
-        session, org_id=event.org_id, sub_program_id=event.sub_program_id
-    )
-    now = datetime.now(UTC)
-    session.add_all(
-        FeedItem(
-            org_id=event.org_id,
-            ambassador_id=member,
-            content_id=event.content_id,
-            sub_program_id=event.sub_program_id,
-            kind=event.kind,
-            title=event.title,
-            url=event.url,
-            created_at=now,
-        )
-        for member in members
-    )
-    return len(members)
 
 
 async def share(
