@@ -183,7 +183,23 @@ def configure(settings: ServiceSettings, argv: Sequence[str]) -> ServiceSettings
             changes[f"worker_{flag}"] = getattr(args, flag)
     if args.port is not None:
         changes["worker_probe_port"] = args.port
-    return settings.model_copy(update=changes)
+    chosen = settings.model_copy(update=changes)
+    problem = filter_problem(chosen)
+    if problem:
+        parser.error(problem)
+    return chosen
+
+
+def filter_problem(settings: ServiceSettings) -> str | None:
+    """Why this worker's sub-program filter cannot run, or None when it can."""
+    allow, deny = settings.worker_sub_programs_allow, settings.worker_sub_programs_deny
+    if allow.strip() and deny.strip():
+        return "a worker takes either --sub-programs-allow or --sub-programs-deny, not both"
+    if (allow.strip() or deny.strip()) and not settings.worker_group.strip():
+        # In the shared group it would take partitions away from the unfiltered workers and
+        # silently drop the events of the sub-programs it does not handle.
+        return "a sub-program filter needs a consumer group of its own: add --group NAME"
+    return None
 
 
 def main(spec: WorkerSpec, argv: Sequence[str]) -> None:
