@@ -37,6 +37,7 @@ MAX_BACKOFF_SECONDS = 5.0
 KEEP_PUBLISHED = timedelta(days=1)
 GAUGE_SECONDS = 5.0
 STOP_TIMEOUT_SECONDS = 5.0
+SQLITE_POLL_SECONDS = 0.1
 # Any constant shared by every relay of one database: the lock is per database.
 RELAY_LOCK_ID = 0x0A0B_0C0D
 HEARTBEAT = "relay"
@@ -244,8 +245,13 @@ class OutboxRelay:
 
     async def _idle(self) -> None:
         await self._sweep_published()
+        poll = self.settings.relay_poll_seconds
+        if is_sqlite(self.db.url):
+            # No cross-process signal on SQLite (`make run`): the web process's rows are found
+            # by polling, cheaply, often enough that an approval shows in the feed at once.
+            poll = min(poll, SQLITE_POLL_SECONDS)
         try:
-            await asyncio.wait_for(self.db.outbox_written.wait(), self.settings.relay_poll_seconds)
+            await asyncio.wait_for(self.db.outbox_written.wait(), poll)
         except TimeoutError:
             pass
 
