@@ -23,6 +23,13 @@ def set_id(value: str | None) -> None:
     _current.set(value)
 
 
+def from_event(value: bytes | str | None) -> str | None:
+    """A correlation id carried by an event (ce_correlationid), if it is a sane one."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="replace")
+    return _clean(value)
+
+
 def _clean(value: str | None) -> str | None:
     # Reject oversized or odd ids so a caller can't inject junk into our logs.
     if value and len(value) <= 128 and value.replace("-", "").isalnum():

@@ -4,6 +4,9 @@ The handler adds to a counter, so only the inbox stands between a redelivery and
 """
 
 import asyncio
+import io
+import json
+import logging
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -26,6 +29,7 @@ from common.db import Database
 from common.events.contracts.content import TOPIC, ContentPublishedV1
 from common.events.envelope import Envelope
 from common.inbox import InboxMessage
+from common.logging import JsonFormatter
 from common.metrics import EVENTS_CONSUMED
 from common.settings import ServiceSettings
 from common.topics import ensure_topics, owned_topics
@@ -168,13 +172,25 @@ async def test_a_failing_record_is_isolated_and_the_rest_of_its_batch_applied_on
     org = uuid.uuid4()
     harness.poisoned.add("bug")
     batch = [published(org) for _ in range(30)]
-    batch.insert(17, published(org, title="bug"))
-    async with running(harness):
-        await harness.publish(batch)
-        dead = await harness.dead_letters(expected=1, timeout_ms=30_000)
-        await eventually(harness.total, lambda n: n >= 30)
+    bug = published(org, title="bug")
+    batch.insert(17, replace(bug, extensions={**bug.extensions, "correlationid": "req-17"}))
+    lines = io.StringIO()
+    handler = logging.StreamHandler(lines)
+    handler.setFormatter(JsonFormatter("test"))
+    logging.getLogger("common.consuming").addHandler(handler)
+    try:
+        async with running(harness):
+            await harness.publish(batch)
+            dead = await harness.dead_letters(expected=1, timeout_ms=30_000)
+            await eventually(harness.total, lambda n: n >= 30)
+    finally:
+        logging.getLogger("common.consuming").removeHandler(handler)
     assert await harness.total() == 30
     assert dead == [batch[17].data]
+    # The failure is traceable to the request that caused the event.
+    logged = [json.loads(line) for line in lines.getvalue().splitlines()]
+    failures = [e for e in logged if e["msg"] in ("handler failed", "event dead-lettered")]
+    assert failures and {e.get("correlation_id") for e in failures} == {"req-17"}
 
 
 async def test_undecodable_records_go_to_the_dlt_at_once_and_the_stream_flows(

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from itertools import groupby
 
-from common import failures, inbox
+from common import correlation, failures, inbox
 from common.consuming.handlers import Delivery, Handlers
 from common.db import Database
 from common.heartbeat import Heartbeats
@@ -82,6 +82,7 @@ class BatchApplier:
             await self._apply(deliveries[middle:], attempt=attempt)
             return
         [delivery] = deliveries
+        correlation.set_id(delivery.envelope.extensions.get("correlationid"))
         log.warning(
             "handler failed",
             extra={
@@ -92,6 +93,7 @@ class BatchApplier:
                 "error": repr(exc),
             },
         )
+        correlation.set_id(None)
         if attempt >= self.settings.consumer_max_attempts:
             await self.dead_letter(delivery, exc)
             return

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from common import correlation
 from common.consuming.applier import BatchApplier
 from common.consuming.filters import SubProgramFilter
 from common.consuming.handlers import Delivery, Handlers
@@ -184,10 +185,20 @@ class ConsumerRunner:
             self.dead_letter_topic, value=record.value, key=record.key, headers=headers
         )
         EVENTS_CONSUMED.labels(self.name, _type_of(record), "dead_lettered").inc()
+        found = {k: v for k, v in record.headers if k in ("ce_id", "ce_correlationid")}
+        correlation.set_id(correlation.from_event(found.get("ce_correlationid")))
         log.error(
             "event dead-lettered",
-            extra={"topic": record.topic, "offset": record.offset, "error": repr(error)[:300]},
+            extra={
+                "consumer": self.name,
+                "topic": record.topic,
+                "partition": record.partition,
+                "offset": record.offset,
+                "event_id": correlation.from_event(found.get("ce_id")),
+                "error": repr(error)[:300],
+            },
         )
+        correlation.set_id(None)
 
     async def _wait_for_topics(self) -> None:
         # Topics belong to the services that produce them: wait for their owners to create them.
