@@ -44,3 +44,16 @@ class Tenant:
             roles=["admin", "employee"] if admin else ["employee"],
         )
         return {"Authorization": f"Bearer {token}"}
+
+
+async def new_sub_program(client: httpx.AsyncClient, tenant: Tenant) -> str:
+    """A program and one LinkedIn sub-program of the tenant, created by its admin; the id."""
+    admin = tenant.headers(admin=True)
+    program = (await client.post("/v1/programs", json={"name": "Advocates"}, headers=admin)).json()
+    sub = await client.post(
+        f"/v1/programs/{program['id']}/sub-programs",
+        json={"name": "LinkedIn people", "kind": "network"},
+        headers=admin,
+    )
+    assert sub.status_code == 201, sub.text
+    return str(sub.json()["id"])

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from advocacy_testing.apps import Tenant, serving
+from advocacy_testing.apps import Tenant, new_sub_program, serving
 from ambassadors.config import Settings
 from ambassadors.main import build_app
 from ambassadors.models import Ambassador, FeedItem, Membership, Program, Share, SocialProfile
@@ -41,18 +41,6 @@ async def count(db: Database, model: Any, *where: Any) -> int:
         return int((await session.execute(query)).scalar_one())
 
 
-async def sub_program(client: httpx.AsyncClient, tenant: Tenant) -> str:
-    admin = tenant.headers(admin=True)
-    program = (await client.post("/v1/programs", json={"name": "Advocates"}, headers=admin)).json()
-    sub = await client.post(
-        f"/v1/programs/{program['id']}/sub-programs",
-        json={"name": "LinkedIn people", "kind": "network"},
-        headers=admin,
-    )
-    assert sub.status_code == 201
-    return str(sub.json()["id"])
-
-
 def join_url(sub_id: str) -> str:
     return f"/v1/sub-programs/{sub_id}/members"
 
@@ -66,7 +54,7 @@ async def member_with_item(
     """A LinkedIn member whose feed holds one item (written directly: the fan-out is not
     what these tests are about). Returns the member's headers and the share request body."""
     tenant = Tenant()
-    sub_id = await sub_program(client, tenant)
+    sub_id = await new_sub_program(client, tenant)
     me = tenant.headers(user_id=uuid.uuid4())
     joined = await client.post(join_url(sub_id), json=LINKEDIN, headers=me)
     assert joined.status_code == 201
@@ -96,7 +84,7 @@ async def test_concurrent_opt_ins_make_one_ambassador_and_one_membership(
     client: httpx.AsyncClient, db: Database, newcomer: bool
 ) -> None:
     tenant = Tenant()
-    sub_id, elsewhere = await sub_program(client, tenant), await sub_program(client, tenant)
+    sub_id, elsewhere = await new_sub_program(client, tenant), await new_sub_program(client, tenant)
     for _ in range(10):
         user_id = uuid.uuid4()
         me = tenant.headers(user_id=user_id)
@@ -119,7 +107,7 @@ async def test_concurrent_opt_ins_to_two_sub_programs_share_one_profile(
     client: httpx.AsyncClient, db: Database
 ) -> None:
     tenant = Tenant()
-    home, one, two = [await sub_program(client, tenant) for _ in range(3)]
+    home, one, two = [await new_sub_program(client, tenant) for _ in range(3)]
     for _ in range(5):
         me = tenant.headers(user_id=uuid.uuid4())
         # Already an ambassador (on X), so the two opt-ins race for the LinkedIn profile itself.
@@ -136,7 +124,7 @@ async def test_concurrent_opt_ins_to_two_sub_programs_share_one_profile(
         assert await count(db, SocialProfile, profiles) == 2  # X and LinkedIn
 
     # Joining again elsewhere re-declares the audience: the profile is updated, not duplicated.
-    three = await sub_program(client, tenant)
+    three = await new_sub_program(client, tenant)
     again = await client.post(join_url(three), json=LINKEDIN | {"audience_size": 42}, headers=me)
     assert (again.status_code, again.json()["audience_size"]) == (201, 42)
     assert await count(db, SocialProfile, profiles) == 2
@@ -144,7 +132,7 @@ async def test_concurrent_opt_ins_to_two_sub_programs_share_one_profile(
 
 async def test_concurrent_leaves_remove_once(client: httpx.AsyncClient) -> None:
     tenant = Tenant()
-    sub_id = await sub_program(client, tenant)
+    sub_id = await new_sub_program(client, tenant)
     for _ in range(5):
         me = tenant.headers(user_id=uuid.uuid4())
         assert (await client.post(join_url(sub_id), json=LINKEDIN, headers=me)).status_code == 201
@@ -197,7 +185,7 @@ async def test_opt_in_replayed_with_same_key_is_201_and_other_body_is_422(
     client: httpx.AsyncClient, db: Database
 ) -> None:
     tenant = Tenant()
-    sub_id = await sub_program(client, tenant)
+    sub_id = await new_sub_program(client, tenant)
     me = tenant.headers(user_id=uuid.uuid4()) | {"Idempotency-Key": "join-1"}
     first = await client.post(join_url(sub_id), json=LINKEDIN, headers=me)
     again = await client.post(join_url(sub_id), json=LINKEDIN, headers=me)

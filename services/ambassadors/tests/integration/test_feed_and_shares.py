@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from advocacy_testing.apps import Tenant, serving
+from advocacy_testing.apps import Tenant, new_sub_program, serving
 from advocacy_testing.kafka import publish, read_all
 from advocacy_testing.polling import eventually
 from ambassadors import worker
@@ -23,18 +23,6 @@ from common.events.envelope import Envelope
 async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     async with serving(build_app(settings), worker=worker.build_app(settings)) as client:
         yield client
-
-
-async def sub_program(client: httpx.AsyncClient, tenant: Tenant) -> str:
-    admin = tenant.headers(admin=True)
-    program = (await client.post("/v1/programs", json={"name": "Advocates"}, headers=admin)).json()
-    sub = await client.post(
-        f"/v1/programs/{program['id']}/sub-programs",
-        json={"name": "LinkedIn people", "kind": "network"},
-        headers=admin,
-    )
-    assert sub.status_code == 201
-    return str(sub.json()["id"])
 
 
 def published_event(
@@ -63,7 +51,7 @@ async def member_with_item(
 ) -> tuple[dict[str, str], Envelope]:
     """A LinkedIn member of a new sub-program whose feed already holds one published item."""
     tenant = Tenant()
-    sub_id = await sub_program(client, tenant)
+    sub_id = await new_sub_program(client, tenant)
     me = tenant.headers(user_id=uuid.uuid4())
     membership = {"network": "linkedin", "audience_size": audience}
     joined = await client.post(f"/v1/sub-programs/{sub_id}/members", json=membership, headers=me)
@@ -88,7 +76,7 @@ async def test_published_content_reaches_its_sub_programs_members_only(
     client: httpx.AsyncClient, settings: Settings
 ) -> None:
     tenant, other_tenant = Tenant(), Tenant()
-    target, sibling = await sub_program(client, tenant), await sub_program(client, tenant)
+    target, sibling = await new_sub_program(client, tenant), await new_sub_program(client, tenant)
     member = tenant.headers(user_id=uuid.uuid4())
     sibling_member = tenant.headers(user_id=uuid.uuid4())  # an ambassador, of another group
     await join(client, target, member)
@@ -173,7 +161,7 @@ async def test_share_rules_name_the_field(client: httpx.AsyncClient, settings: S
 
 async def test_other_tenant_cannot_use_a_sub_program(client: httpx.AsyncClient) -> None:
     owner, intruder = Tenant(), Tenant()
-    sub_id = await sub_program(client, owner)
+    sub_id = await new_sub_program(client, owner)
     response = await client.post(
         f"/v1/sub-programs/{sub_id}/members",
         json={"network": "x", "audience_size": 1},
@@ -184,7 +172,7 @@ async def test_other_tenant_cannot_use_a_sub_program(client: httpx.AsyncClient) 
 
 async def test_unknown_link_is_404_and_bad_audience_is_422(client: httpx.AsyncClient) -> None:
     tenant = Tenant()
-    sub_id = await sub_program(client, tenant)
+    sub_id = await new_sub_program(client, tenant)
     unknown = await client.get("/l/doesnotexist")
     negative = await client.post(
         f"/v1/sub-programs/{sub_id}/members",
@@ -199,7 +187,7 @@ async def test_leaving_stops_new_content_and_twice_is_404(
     client: httpx.AsyncClient, settings: Settings
 ) -> None:
     tenant = Tenant()
-    sub_id = await sub_program(client, tenant)
+    sub_id = await new_sub_program(client, tenant)
     me = tenant.headers(user_id=uuid.uuid4())
     membership = {"network": "linkedin", "audience_size": 5}
     await client.post(f"/v1/sub-programs/{sub_id}/members", json=membership, headers=me)

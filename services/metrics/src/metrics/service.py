@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from common import bulk
 from common.events.contracts.ambassadors import LinkClickedV1, ShareCreatedV1
+from common.events.envelope import EventPayload
 from metrics.models import ClickFact, ShareFact
 from metrics.repository import Totals
 from metrics.schemas import Figure
@@ -18,36 +19,18 @@ REACH_METHOD = "sum of the sharers' declared audience sizes at share time"
 
 async def record_shares(session: AsyncSession, *, events: Sequence[ShareCreatedV1]) -> None:
     """Keep each share as a fact (the inbox already dropped redeliveries)."""
-    rows = [
-        {
-            "share_id": e.share_id,
-            "org_id": e.org_id,
-            "content_id": e.content_id,
-            "sub_program_id": e.sub_program_id,
-            "ambassador_id": e.ambassador_id,
-            "network": e.network,
-            "audience_size": e.audience_size,
-            "created_at": e.created_at,
-        }
-        for e in events
-    ]
-    await bulk.insert_rows(session, SHARE_FACTS, rows)
+    await _record(session, SHARE_FACTS, events)
 
 
 async def record_clicks(session: AsyncSession, *, events: Sequence[LinkClickedV1]) -> None:
     """Keep each click as a fact."""
-    rows = [
-        {
-            "click_id": e.click_id,
-            "org_id": e.org_id,
-            "share_id": e.share_id,
-            "content_id": e.content_id,
-            "network": e.network,
-            "clicked_at": e.clicked_at,
-        }
-        for e in events
-    ]
-    await bulk.insert_rows(session, CLICK_FACTS, rows)
+    await _record(session, CLICK_FACTS, events)
+
+
+async def _record(session: AsyncSession, table: Table, events: Sequence[EventPayload]) -> None:
+    # A fact is its event's fields named like the table's columns (the rest is not kept).
+    columns = set(table.columns.keys())
+    await bulk.insert_rows(session, table, [e.model_dump(include=columns) for e in events])
 
 
 def figures(totals: Totals) -> dict[str, Figure]:

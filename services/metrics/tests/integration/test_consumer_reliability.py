@@ -12,7 +12,7 @@ from aiokafka import AIOKafkaProducer
 from sqlalchemy import text
 
 from advocacy_testing.apps import Tenant, serving
-from advocacy_testing.databases import create_database, drop_database, migrated_database
+from advocacy_testing.databases import create_database, drop_database
 from advocacy_testing.kafka import publish, read_all
 from advocacy_testing.polling import eventually
 from common.db import Database
@@ -25,23 +25,6 @@ from metrics import worker
 from metrics.config import Settings
 from metrics.main import build_app
 from metrics.migrate import MIGRATIONS
-
-
-@pytest.fixture
-async def settings(
-    postgres_url: str, kafka_bootstrap: str, topic_prefix: str
-) -> AsyncIterator[Settings]:
-    url = await migrated_database(postgres_url, prefix="metrics", migrations_dir=MIGRATIONS)
-    settings = Settings(
-        env="test",
-        database_url=url,
-        kafka_bootstrap_servers=kafka_bootstrap,
-        kafka_topic_prefix=topic_prefix,
-        consumer_backoff_seconds=0.05,
-    )
-    await ensure_topics(settings, {TOPIC})  # the producing service owns it; we stand in
-    yield settings
-    await drop_database(postgres_url, url)
 
 
 @pytest.fixture
