@@ -13,12 +13,18 @@ from pathlib import Path
 import httpx
 
 from advocacy_testing.processes import ServiceProcess
-from common import auth
-from common.settings import DEV_JWT_SECRET
+from gateway.devissuer import DevIssuerSettings, gateway_issuer_config
 
 REPO = Path(__file__).resolve().parents[1]
 DEV = REPO / ".run" / "dev"
-PORTS = {"gateway": 8000, "content": 8001, "ambassadors": 8002, "metrics": 8003}
+PORTS = {
+    "gateway": 8000,
+    "content": 8001,
+    "ambassadors": 8002,
+    "metrics": 8003,
+    "devissuer": 8009,
+}
+ISSUER = DevIssuerSettings(env="dev", url=f"http://127.0.0.1:{PORTS['devissuer']}")
 DB_SERVICES = ("content", "ambassadors", "metrics")
 KAFKA_PORT = os.environ.get("KAFKA_PORT", "9092")
 
@@ -29,11 +35,26 @@ def kafka(command: str) -> None:
 
 
 def services() -> dict[str, ServiceProcess]:
-    """Web processes on 8000-8003; a worker per service with a database, probes on 8101-8103."""
+    """Web processes on 8000-8003; a worker per service with a database, probes on 8101-8103;
+    the development identity provider on 8009. Everything runs with ENV=dev, said explicitly:
+    the default is production, which refuses the repository's development keys."""
     gateway = f"http://127.0.0.1:{PORTS['gateway']}"
-    procs = {}
+    procs = {
+        "devissuer": ServiceProcess(
+            "devissuer",
+            {
+                "DEV_ISSUER_ENV": "dev",
+                "DEV_ISSUER_URL": ISSUER.url,
+                "DEV_ISSUER_KEY_FILE": str(DEV / "dev-issuer-key.pem"),
+            },
+            port=PORTS["devissuer"],
+            log_dir=DEV / "logs",
+            app=("gateway.devissuer:create", "--factory"),
+        )
+    }
     for name in DB_SERVICES:
         env = {
+            f"{name.upper()}_ENV": "dev",
             f"{name.upper()}_DATABASE_URL": f"sqlite+aiosqlite:///{DEV / name}.db",
             f"{name.upper()}_KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{KAFKA_PORT}",
             "AMBASSADORS_PUBLIC_BASE_URL": gateway,
@@ -43,8 +64,13 @@ def services() -> dict[str, ServiceProcess]:
             name, env, port=PORTS[name] + 100, log_dir=DEV / "logs", worker=True
         )
     upstreams = {f"GATEWAY_{n.upper()}_URL": procs[n].url for n in DB_SERVICES}
+    gateway_env = {
+        **upstreams,
+        "GATEWAY_ENV": "dev",
+        "GATEWAY_OIDC_ISSUERS": gateway_issuer_config(ISSUER),
+    }
     procs["gateway"] = ServiceProcess(
-        "gateway", upstreams, port=PORTS["gateway"], log_dir=DEV / "logs"
+        "gateway", gateway_env, port=PORTS["gateway"], log_dir=DEV / "logs"
     )
     return procs
 
@@ -53,26 +79,26 @@ def demo_identities() -> dict[str, str]:
     """One demo organisation with an admin and an employee, stable across restarts."""
     path = DEV / "demo.json"
     if not path.exists():
-        ids = {
+        fresh = {
             "org_id": str(uuid.uuid4()),
             "admin_id": str(uuid.uuid4()),
             "employee_id": str(uuid.uuid4()),
         }
-        path.write_text(json.dumps(ids))
+        path.write_text(json.dumps(fresh))
     ids: dict[str, str] = json.loads(path.read_text())
-    org = uuid.UUID(ids["org_id"])
-    for role, key in (("admin", "admin_id"), ("employee", "employee_id")):
-        roles: list[auth.Role] = ["admin", "employee"] if role == "admin" else ["employee"]
-        token = auth.mint(
-            secret=DEV_JWT_SECRET,
-            issuer="advocacy",
-            user_id=uuid.UUID(ids[key]),
-            org_id=org,
-            roles=roles,
-        )
-        ids[f"{role}_token"] = token
+    people = {
+        "admin": ("admin_id", ["org_admin", "employee"]),
+        "employee": ("employee_id", ["employee"]),
+        "operator": ("admin_id", ["operator"]),
+    }
+    with httpx.Client(base_url=ISSUER.url, timeout=10) as issuer:
+        for role, (key, roles) in people.items():
+            body = {"roles": roles, "user": ids[key], "org": ids["org_id"]}
+            response = issuer.post("/token", json=body)
+            response.raise_for_status()
+            ids[f"{role}_token"] = response.json()["access_token"]
     (DEV / "tokens.env").write_text(
-        f"ADMIN_TOKEN={ids['admin_token']}\nEMPLOYEE_TOKEN={ids['employee_token']}\n"
+        "".join(f"{role.upper()}_TOKEN={ids[f'{role}_token']}\n" for role in people)
     )
     return ids
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI
 
 from common import errors, health, metrics
 from common import logging as json_logging
+from common.assertions import AssertionVerifier, load_public_keys
 from common.correlation import CorrelationMiddleware
 from common.db import Database
 from common.limits import BodySizeLimitMiddleware
@@ -47,6 +48,10 @@ def create_app(spec: ServiceSpec) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = spec.settings
+    # Services accept callers only as the gateway asserts them, for their own name (ADR 0009).
+    app.state.assertion_verifier = AssertionVerifier(
+        load_public_keys(spec.settings.internal_public_keys), audience=spec.settings.service_name
+    )
     app.state.readiness_checks = {}
     app.state.readiness_details = {}
     errors.install(app)

@@ -1,17 +1,39 @@
-"""Bearer-token identity: who is calling, for which organisation, with which roles."""
+"""Who is calling: the principal every service authorises against, its roles and scopes."""
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Literal
-
-import jwt
+from typing import Literal, get_args
 
 from common.errors import Forbidden, Unauthorized
 
-# "operator" runs the platform (dead letters, replays): its actions span every organisation.
-Role = Literal["admin", "employee", "operator"]
-ALGORITHM = "HS256"
+# Organisation-wide roles, carried by the caller's credential. Program managers and reviewers
+# are also scoped to programs or sub-programs: those grants live with the programs
+# (ambassadors service) and reach other services as events; the role alone grants nothing scoped.
+Role = Literal[
+    "org_admin",
+    "program_manager",
+    "reviewer",
+    "analyst",
+    "employee",
+    "integration",
+    # Runs the platform (dead letters, replays); acts across organisations.
+    "operator",
+]
+ROLES: tuple[str, ...] = get_args(Role)
+
+# What an API key may do; an integration principal has exactly its key's scopes.
+Scope = Literal[
+    "hr:write",
+    "outcomes:write",
+    "metrics:read",
+    "events:read",
+    "content:read",
+    "programs:read",
+]
+SCOPES: tuple[str, ...] = get_args(Scope)
+
+# "gateway": the gateway calling a service on its own behalf (API-key introspection).
+CredentialKind = Literal["user", "api_key", "gateway"]
 
 
 @dataclass(frozen=True)
@@ -21,57 +43,48 @@ class Principal:
     user_id: uuid.UUID
     org_id: uuid.UUID
     roles: frozenset[str]
+    scopes: frozenset[str] = frozenset()
+    kind: CredentialKind = "user"
 
-    def require(self, role: Role) -> None:
-        """Raise 403 unless the caller has the role."""
-        if role not in self.roles:
-            raise Forbidden(f"this action needs the {role!r} role")
+    @property
+    def is_org_admin(self) -> bool:
+        return "org_admin" in self.roles
 
+    def has_any(self, *roles: Role) -> bool:
+        """True when the caller holds at least one of the roles."""
+        return not self.roles.isdisjoint(roles)
 
-def mint(
-    *,
-    secret: str,
-    issuer: str,
-    user_id: uuid.UUID,
-    org_id: uuid.UUID,
-    roles: list[Role],
-    ttl: timedelta = timedelta(hours=12),
-) -> str:
-    """Sign a token (development and tests; production tokens come from the identity provider)."""
-    now = datetime.now(UTC)
-    claims = {
-        "sub": str(user_id),
-        "org": str(org_id),
-        "roles": roles,
-        "iss": issuer,
-        "iat": now,
-        "exp": now + ttl,
-    }
-    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+    def require(self, *roles: Role) -> None:
+        """Raise 403 unless the caller holds one of the roles."""
+        if not self.has_any(*roles):
+            wanted = " or ".join(repr(role) for role in roles)
+            raise Forbidden(f"this action needs the {wanted} role")
 
+    def require_scope(self, scope: Scope) -> None:
+        """For API keys: raise 403 unless the key carries the scope."""
+        if scope not in self.scopes:
+            raise Forbidden(f"this API key lacks the {scope!r} scope")
 
-def verify(token: str, *, secret: str, issuer: str) -> Principal:
-    """Check signature, expiry and issuer; 401 on anything wrong."""
-    try:
-        claims = jwt.decode(
-            token,
-            secret,
-            algorithms=[ALGORITHM],
-            issuer=issuer,
-            options={"require": ["sub", "org", "exp", "iss"]},
-        )
-        return Principal(
-            user_id=uuid.UUID(claims["sub"]),
-            org_id=uuid.UUID(claims["org"]),
-            roles=frozenset(str(r) for r in claims.get("roles", [])),
-        )
-    except (jwt.PyJWTError, ValueError, TypeError) as exc:
-        raise Unauthorized("invalid or expired bearer token") from exc
+    def may(self, *roles: Role, scope: Scope | None = None) -> bool:
+        """A person with one of the roles, or an API key with the scope."""
+        if self.kind == "api_key":
+            return scope is not None and scope in self.scopes
+        return self.has_any(*roles)
+
+    def require_any(self, *roles: Role, scope: Scope | None = None) -> None:
+        """Raise 403 unless `may(...)`; the message names what is missing."""
+        if self.may(*roles, scope=scope):
+            return
+        if self.kind == "api_key":
+            if scope is None:
+                raise Forbidden("API keys cannot use this route")
+            self.require_scope(scope)
+        self.require(*roles)
 
 
 def bearer_token(authorization: str | None) -> str:
     """Extract the token from an Authorization header value."""
     scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
+    if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("missing bearer token")
     return token.strip()

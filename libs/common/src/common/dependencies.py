@@ -7,9 +7,9 @@ from fastapi import Depends, Header, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common import auth
+from common.assertions import AssertionVerifier
 from common.db import Database
 from common.pagination import PageParams, page_params
-from common.settings import ServiceSettings
 
 
 async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -22,11 +22,9 @@ async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
 def current_principal(
     request: Request, authorization: Annotated[str | None, Header()] = None
 ) -> auth.Principal:
-    """Verify the bearer token the gateway forwarded (services trust no network)."""
-    settings: ServiceSettings = request.app.state.settings
-    return auth.verify(
-        auth.bearer_token(authorization), secret=settings.jwt_secret, issuer=settings.jwt_issuer
-    )
+    """The caller the gateway asserted for this service; 401 for anything else (ADR 0009)."""
+    verifier: AssertionVerifier = request.app.state.assertion_verifier
+    return verifier.verify(auth.bearer_token(authorization))
 
 
 # scope="function": the commit happens before the response, so a failed commit is a 5xx, not a 2xx.

@@ -5,7 +5,10 @@ from typing import Literal
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_JWT_SECRET = "dev-only-secret-change-me-0123456789abcdef"
+from common.dev_keys import DEV_INTERNAL_PUBLIC_KEY, is_development_or_placeholder
+
+# Environments that accept the repository's development keys; anything else is production.
+DEVELOPMENT_ENVS = frozenset({"dev", "test"})
 
 
 class ServiceSettings(BaseSettings):
@@ -13,11 +16,13 @@ class ServiceSettings(BaseSettings):
 
     model_config = SettingsConfigDict(extra="ignore")
 
-    env: Literal["dev", "test", "prod"] = "dev"
+    # Production unless said otherwise: a forgotten setting must fail closed (ADR 0009).
+    env: Literal["dev", "test", "prod"] = "prod"
     service_name: str = "service"
     log_level: str = "INFO"
-    jwt_secret: str = DEV_JWT_SECRET
-    jwt_issuer: str = "advocacy"
+    # The gateway's Ed25519 public key(s), PEM; several during a rotation. Services verify the
+    # gateway's internal assertions with them and hold no key that could sign one.
+    internal_public_keys: str = DEV_INTERNAL_PUBLIC_KEY
     max_request_bytes: int = 1_048_576
 
     database_url: str = "sqlite+aiosqlite:///./service.db"
@@ -46,11 +51,23 @@ class ServiceSettings(BaseSettings):
     # A loop that has not reported progress for this long fails the worker's /healthz.
     worker_stall_seconds: float = 120.0
 
+    @property
+    def is_development(self) -> bool:
+        return self.env in DEVELOPMENT_ENVS
+
     @model_validator(mode="after")
-    def _refuse_placeholder_secrets(self) -> "ServiceSettings":
-        # A dev secret in production would let anyone mint tokens for any organisation.
-        if self.env == "prod" and (self.jwt_secret == DEV_JWT_SECRET or len(self.jwt_secret) < 32):
-            raise ValueError("jwt_secret must be set to a real secret (>= 32 chars) when env=prod")
+    def _refuse_development_secrets(self) -> "ServiceSettings":
+        # A development key in production would let anyone who read the repository act as the
+        # gateway for any organisation; a placeholder password means nobody set the real one.
+        if self.is_development:
+            return self
+        if is_development_or_placeholder(self.internal_public_keys):
+            raise ValueError(
+                "internal_public_keys holds the repository's development key or a placeholder: "
+                "set the gateway's real public key, or ENV=dev for local development"
+            )
+        if "placeholder" in self.database_url.lower():
+            raise ValueError("database_url holds a placeholder password: set the real one")
         return self
 
     def topic(self, name: str) -> str:

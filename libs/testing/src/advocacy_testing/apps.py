@@ -8,20 +8,23 @@ from dataclasses import dataclass, field
 import httpx
 from fastapi import FastAPI
 
-from common import auth
-from common.settings import DEV_JWT_SECRET
+from advocacy_testing.identity import GatewayShim, user_token
 
 
 @asynccontextmanager
 async def serving(
     app: FastAPI, *, worker: FastAPI | None = None
 ) -> AsyncIterator[httpx.AsyncClient]:
-    """Run the app's lifespan (and its worker's: relay, consumers) and yield a client to the app."""
+    """Run the app's lifespan (and its worker's: relay, consumers) and yield a client to the app.
+
+    The client sits behind a `GatewayShim`: requests carry user tokens as at the gateway, and the
+    service receives internal assertions for its own audience, as in production.
+    """
     async with AsyncExitStack() as stack:
         if worker is not None:
             await stack.enter_async_context(worker.router.lifespan_context(worker))
         await stack.enter_async_context(app.router.lifespan_context(app))
-        transport = httpx.ASGITransport(app)
+        transport = GatewayShim(httpx.ASGITransport(app), audience=app.state.settings.service_name)
         async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
             yield client
 
@@ -32,16 +35,21 @@ class Tenant:
 
     org_id: uuid.UUID = field(default_factory=uuid.uuid4)
     admin_id: uuid.UUID = field(default_factory=uuid.uuid4)
-    secret: str = DEV_JWT_SECRET
 
-    def headers(self, *, user_id: uuid.UUID | None = None, admin: bool = False) -> dict[str, str]:
-        """Authorization header for the admin (admin=True) or an employee of this tenant."""
-        token = auth.mint(
-            secret=self.secret,
-            issuer="advocacy",
+    def headers(
+        self,
+        *,
+        user_id: uuid.UUID | None = None,
+        admin: bool = False,
+        roles: list[str] | None = None,
+    ) -> dict[str, str]:
+        """Authorization header for the org admin (admin=True), an employee, or given roles."""
+        if roles is None:
+            roles = ["org_admin", "employee"] if admin else ["employee"]
+        token = user_token(
             user_id=self.admin_id if admin else (user_id or uuid.uuid4()),
             org_id=self.org_id,
-            roles=["admin", "employee"] if admin else ["employee"],
+            roles=roles,
         )
         return {"Authorization": f"Bearer {token}"}
 

@@ -1,10 +1,16 @@
 """Pytest fixtures: the real engines `make test` started, isolated per test by names."""
 
+import os
 import uuid
 
 import pytest
 
 from advocacy_testing import environment
+
+# Settings default to production, which refuses the repository's development keys; tests run
+# as "test" unless a test builds its settings with another env on purpose.
+for _name in ("ENV", "CONTENT_ENV", "AMBASSADORS_ENV", "METRICS_ENV", "GATEWAY_ENV"):
+    os.environ.setdefault(_name, "test")
 
 
 @pytest.fixture(scope="session")

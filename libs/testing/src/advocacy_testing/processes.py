@@ -36,6 +36,8 @@ class ServiceProcess:
     process: subprocess.Popen[bytes] | None = None
     worker: bool = False
     worker_args: tuple[str, ...] = ()
+    # uvicorn target when it is not "<name>.main:app" (e.g. the development issuer's factory).
+    app: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
@@ -51,7 +53,8 @@ class ServiceProcess:
         port = ["--port", str(self.port)]
         if self.worker:
             return [sys.executable, "-m", f"{self.name}.worker", *port, *self.worker_args]
-        web = [sys.executable, "-m", "uvicorn", f"{self.name}.main:app", "--host", "127.0.0.1"]
+        target = self.app or (f"{self.name}.main:app",)
+        web = [sys.executable, "-m", "uvicorn", *target, "--host", "127.0.0.1"]
         return [*web, *port, "--no-access-log"]
 
     def migrate(self) -> None:

@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from advocacy_testing import identity
 from advocacy_testing.databases import create_database, drop_database
 from advocacy_testing.processes import ServiceProcess, free_port
 
@@ -58,6 +59,7 @@ async def running_stack(*, postgres_url: str, kafka: str) -> AsyncIterator[Stack
         "gateway",
         {
             "GATEWAY_ENV": "test",
+            "GATEWAY_OIDC_ISSUERS": identity.issuer_config(),
             "GATEWAY_LOG_LEVEL": "WARNING",
             **{f"GATEWAY_{name.upper()}_URL": services[name].url for name in DB_SERVICES},
         },

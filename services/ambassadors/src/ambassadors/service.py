@@ -33,7 +33,7 @@ SOURCE = "/services/ambassadors"
 
 def create_program(session: AsyncSession, *, principal: Principal, data: ProgramCreate) -> Program:
     """A new program in the caller's organisation (admin)."""
-    principal.require("admin")
+    principal.require("org_admin")
     program = Program(org_id=principal.org_id, name=data.name, created_at=datetime.now(UTC))
     session.add(program)
     return program
@@ -43,7 +43,7 @@ def create_sub_program(
     session: AsyncSession, *, principal: Principal, program: Program, data: SubProgramCreate
 ) -> SubProgram:
     """A sub-program under one of the organisation's programs (admin)."""
-    principal.require("admin")
+    principal.require("org_admin")
     sub = SubProgram(
         org_id=program.org_id,
         program_id=program.id,

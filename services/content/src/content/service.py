@@ -20,7 +20,7 @@ def create_draft(
     session: AsyncSession, *, principal: Principal, data: ContentCreate
 ) -> ContentItem:
     """Stage a draft owned by the caller's organisation."""
-    principal.require("admin")
+    principal.require("org_admin")
     item = ContentItem(
         id=uuid.uuid4(),
         org_id=principal.org_id,
@@ -38,7 +38,7 @@ def create_draft(
 
 async def approve(session: AsyncSession, *, principal: Principal, item: ContentItem) -> ContentItem:
     """Publish a draft: status change and published event in one transaction."""
-    principal.require("admin")
+    principal.require("org_admin")
     now = datetime.now(UTC)
     published = await repository.publish_draft(
         session,

@@ -1,4 +1,4 @@
-"""FastAPI dependencies of the gateway: its settings, its HTTP client, and the caller's token."""
+"""FastAPI dependencies of the gateway: its settings, its HTTP client, and the caller."""
 
 from typing import Annotated
 
@@ -7,6 +7,9 @@ from fastapi import Depends, Header, Request
 
 from common import auth
 from gateway.config import Settings
+from gateway.identity import api_keys
+from gateway.identity.signing import GATEWAY, AssertionSigner
+from gateway.identity.tokens import TokenVerifier
 
 
 def gateway_settings(request: Request) -> Settings:
@@ -25,10 +28,24 @@ GatewaySettings = Annotated[Settings, Depends(gateway_settings)]
 HttpClient = Annotated[httpx.AsyncClient, Depends(http_client)]
 
 
-def authenticate(
-    settings: GatewaySettings, authorization: Annotated[str | None, Header()] = None
+async def authenticate(
+    request: Request,
+    settings: GatewaySettings,
+    client: HttpClient,
+    authorization: Annotated[str | None, Header()] = None,
 ) -> auth.Principal:
-    """401 before any upstream call unless the token is valid; roles are the services' job."""
-    return auth.verify(
-        auth.bearer_token(authorization), secret=settings.jwt_secret, issuer=settings.jwt_issuer
-    )
+    """401 before any upstream call unless the credential is valid; roles are the services' job."""
+    token = auth.bearer_token(authorization)
+    if api_keys.looks_like_api_key(token):
+        signer: AssertionSigner = request.app.state.signer
+        return await api_keys.introspect(
+            token,
+            client=client,
+            base_url=settings.upstreams()["ambassadors"],
+            assertion=signer.assertion(GATEWAY, "ambassadors"),
+        )
+    verifier: TokenVerifier = request.app.state.token_verifier
+    return await verifier.verify(token)
+
+
+Caller = Annotated[auth.Principal, Depends(authenticate)]

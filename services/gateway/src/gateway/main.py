@@ -7,10 +7,13 @@ import httpx
 from fastapi import FastAPI, Request
 
 from common.app import ServiceSpec, create_app
+from common.assertions import load_private_key
 from common.health import Check
 from gateway import openapi
 from gateway.config import Settings
 from gateway.errors import UpstreamUnavailable
+from gateway.identity.signing import AssertionSigner
+from gateway.identity.tokens import TokenVerifier
 from gateway.router import router
 
 
@@ -39,6 +42,16 @@ async def _resources(app: FastAPI) -> AsyncIterator[None]:
         timeout=httpx.Timeout(settings.upstream_timeout_seconds), follow_redirects=False
     ) as client:
         app.state.http = client
+        app.state.token_verifier = TokenVerifier(
+            settings.oidc_issuers,
+            client,
+            leeway_seconds=settings.token_leeway_seconds,
+            jwks_ttl=settings.jwks_cache_seconds,
+        )
+        app.state.signer = AssertionSigner(
+            load_private_key(settings.internal_private_key),
+            ttl_seconds=settings.internal_assertion_ttl_seconds,
+        )
         for name, url in settings.upstreams().items():
             app.state.readiness_checks[name] = _healthz_check(url)
         yield

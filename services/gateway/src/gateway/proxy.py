@@ -27,11 +27,11 @@ HOP_BY_HOP = frozenset(
 )
 # Allow-lists rather than deny-lists: cookies or internal headers never cross by accident.
 # accept-encoding stays out so bodies arrive uncompressed and content-length stays truthful.
+# authorization stays out: the caller's credential ends here, the service gets an assertion.
 REQUEST_HEADERS = frozenset(
     {
         "accept",
         "accept-language",
-        "authorization",
         "content-type",
         "idempotency-key",
         "if-match",
@@ -98,10 +98,18 @@ def upstream_url(base: str, request: Request) -> str:
     return f"{base}{raw_path.decode('latin-1')}" + (f"?{query}" if query else "")
 
 
-async def forward(request: Request, *, client: httpx.AsyncClient, base_url: str) -> Response:
+async def forward(
+    request: Request,
+    *,
+    client: httpx.AsyncClient,
+    base_url: str,
+    assertion: str | None = None,
+) -> Response:
     """Send the request upstream and relay status, body and safe headers; map transport errors."""
     headers = filter_headers(request.headers.items(), REQUEST_HEADERS)
     headers += forwarded_headers(request).items()
+    if assertion is not None:
+        headers.append(("authorization", f"Bearer {assertion}"))
     try:
         upstream = await client.request(
             request.method,

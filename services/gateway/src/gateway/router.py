@@ -2,16 +2,32 @@
 
 from collections.abc import Awaitable, Callable
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from gateway import proxy
-from gateway.dependencies import GatewaySettings, HttpClient, authenticate
+from gateway.dependencies import Caller, GatewaySettings, HttpClient
+from gateway.identity.signing import AssertionSigner
 from gateway.routes import ROUTES, Route
 
 router = APIRouter(include_in_schema=False)
 
 
-def _endpoint(route: Route) -> Callable[..., Awaitable[Response]]:
+def _authenticated(route: Route) -> Callable[..., Awaitable[Response]]:
+    async def endpoint(
+        request: Request, settings: GatewaySettings, client: HttpClient, caller: Caller
+    ) -> Response:
+        signer: AssertionSigner = request.app.state.signer
+        return await proxy.forward(
+            request,
+            client=client,
+            base_url=settings.upstreams()[route.upstream],
+            assertion=signer.assertion(caller, route.upstream),
+        )
+
+    return endpoint
+
+
+def _public(route: Route) -> Callable[..., Awaitable[Response]]:
     async def endpoint(request: Request, settings: GatewaySettings, client: HttpClient) -> Response:
         base_url = settings.upstreams()[route.upstream]
         return await proxy.forward(request, client=client, base_url=base_url)
@@ -22,8 +38,7 @@ def _endpoint(route: Route) -> Callable[..., Awaitable[Response]]:
 for _route in ROUTES:
     router.add_api_route(
         _route.path,
-        _endpoint(_route),
+        _public(_route) if _route.public else _authenticated(_route),
         methods=sorted(_route.methods),
-        dependencies=[] if _route.public else [Depends(authenticate)],
         name=f"proxy {_route.path}",
     )

@@ -1,0 +1,1 @@
+"""Who is calling the gateway: identity providers' tokens and API keys, turned into assertions."""
