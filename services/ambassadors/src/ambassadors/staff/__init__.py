@@ -1,0 +1,1 @@
+"""Program managers and reviewers: roles granted on one program or sub-program."""
