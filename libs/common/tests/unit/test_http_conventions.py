@@ -72,6 +72,22 @@ async def test_request_id_is_echoed_or_minted(client: httpx.AsyncClient) -> None
     assert len(minted.headers["x-request-id"]) == 32
 
 
-def test_prod_refuses_the_development_secret() -> None:
-    with pytest.raises(ValueError, match="jwt_secret"):
-        ServiceSettings(env="prod")
+def test_settings_default_to_prod_and_refuse_the_development_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("ENV", raising=False)
+    with pytest.raises(ValueError, match="internal_public_keys"):
+        ServiceSettings()
+    with pytest.raises(ValueError, match="internal_public_keys"):
+        ServiceSettings(env="prod", internal_public_keys="-----BEGIN PUBLIC KEY-----placeholder")
+
+
+def test_prod_refuses_a_placeholder_database_password() -> None:
+    real_key = (
+        "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA8Ydmq0Ebk4UKJz7e1tYSxm2lBFZ1v0xH1Kq4aJcSx3g=\n"
+        "-----END PUBLIC KEY-----\n"
+    )
+    url = "postgresql+asyncpg://content:placeholder-content-db-password@db/content"
+    with pytest.raises(ValueError, match="database_url"):
+        ServiceSettings(env="prod", internal_public_keys=real_key, database_url=url)
+    assert ServiceSettings(env="prod", internal_public_keys=real_key).env == "prod"

@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import json
 import socket
 import threading
 import time
@@ -17,11 +18,10 @@ import uvicorn
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
-from common import auth
+from advocacy_testing import identity
 from gateway.config import Settings
 from gateway.main import build_app
 
-SECRET = "test-secret-0123456789abcdef-0123456789"
 MAX_BODY = 4096
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
@@ -155,7 +155,7 @@ def settings_for(upstreams: dict[str, Upstream], **overrides: Any) -> Settings:
     """Gateway settings pointing at the running upstreams."""
     values: dict[str, Any] = {
         "env": "test",
-        "jwt_secret": SECRET,
+        "oidc_issuers": json.loads(identity.issuer_config()),
         "max_request_bytes": MAX_BODY,
         **{f"{name}_url": upstream.url for name, upstream in upstreams.items()},
     }
@@ -188,15 +188,14 @@ async def gateway(gateway_for: GatewayFactory) -> AsyncIterator[httpx.AsyncClien
         yield client
 
 
-def mint(*, secret: str = SECRET, ttl: timedelta = timedelta(hours=1)) -> str:
-    """A signed token for an admin of a fresh organisation."""
-    return auth.mint(
-        secret=secret,
-        issuer="advocacy",
+def mint(*, ttl: timedelta = timedelta(hours=1), **claims: Any) -> str:
+    """A test IdP token for an admin of a fresh organisation."""
+    return identity.user_token(
         user_id=uuid.uuid4(),
         org_id=uuid.uuid4(),
-        roles=["admin"],
-        ttl=ttl,
+        roles=["org_admin"],
+        ttl_seconds=int(ttl.total_seconds()),
+        **claims,
     )
 
 
@@ -211,7 +210,8 @@ def bad_tokens() -> dict[str, str]:
     """Authorization values the gateway must refuse, by reason."""
     return {
         "wrong_scheme": f"Basic {mint()}",
-        "wrong_secret": f"Bearer {mint(secret='another-secret-0123456789abcdef-012345')}",
-        "expired": f"Bearer {mint(ttl=timedelta(seconds=-5))}",
+        "wrong_issuer": f"Bearer {mint(iss='https://elsewhere.invalid')}",
+        "wrong_audience": f"Bearer {mint(aud='another-api')}",
+        "expired": f"Bearer {mint(ttl=timedelta(seconds=-120))}",
         "garbage": "Bearer not-a-jwt",
     }

@@ -7,6 +7,10 @@ from typing import Any
 import httpx
 import pytest
 
+from common import auth
+from common.assertions import AssertionVerifier, load_public_keys
+from common.dev_keys import DEV_INTERNAL_PUBLIC_KEY
+
 PROBLEM = "application/problem+json"
 
 
@@ -23,7 +27,8 @@ def fresh(prefix: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "reason", ["missing", "wrong_scheme", "wrong_secret", "expired", "garbage"]
+    "reason",
+    ["missing", "wrong_scheme", "wrong_issuer", "wrong_audience", "expired", "garbage"],
 )
 async def test_request_is_401_without_valid_token(
     gateway: httpx.AsyncClient, upstreams: dict[str, Any], bad_tokens: dict[str, str], reason: str
@@ -56,7 +61,11 @@ async def test_forward_keeps_method_path_query_body_and_identity(
     [seen] = upstreams["content"].received(path)
     assert (seen["method"], seen["query"], seen["body"]) == ("POST", "x=1&y=a%20b", '{"n": 1}')
     sent = seen["headers"]
-    assert sent["authorization"] == bearer["authorization"]
+    # The caller's token stops here; the service gets the gateway's assertion for itself.
+    assert sent["authorization"] != bearer["authorization"]
+    asserted = AssertionVerifier(load_public_keys(DEV_INTERNAL_PUBLIC_KEY), audience="content")
+    principal = asserted.verify(auth.bearer_token(sent["authorization"]))
+    assert principal.roles == {"org_admin", "employee"}
     assert sent["x-request-id"] == "req-123abc"
     assert sent["content-type"] == "application/json"
     assert (sent["x-forwarded-for"], sent["x-forwarded-proto"]) == ("203.0.113.9", "http")

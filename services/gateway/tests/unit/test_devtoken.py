@@ -1,55 +1,72 @@
-"""The development token printer."""
+"""The development identity provider and the token printer that asks it."""
 
+import json
 import uuid
+from pathlib import Path
 
+import httpx
 import pytest
 
-from common import auth
-from gateway import devtoken
-from gateway.config import Settings
-
-SECRET = "unit-secret-0123456789abcdef-0123456789"
+from gateway import devissuer, devtoken
+from gateway.identity.issuers import IssuerConfig
+from gateway.identity.tokens import TokenVerifier
 
 
-def test_devtoken_prints_token_verifiable_with_gateway_secret(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    org, user = uuid.uuid4(), uuid.uuid4()
-    settings = Settings(env="dev", jwt_secret=SECRET)
-
-    code = devtoken.main(
-        ["--role", "employee", "--org", str(org), "--user", str(user)], settings=settings
+def _issuer(tmp_path: Path) -> devissuer.DevIssuerSettings:
+    return devissuer.DevIssuerSettings(
+        env="dev", url="http://issuer.test", key_file=tmp_path / "key.pem"
     )
 
-    principal = auth.verify(capsys.readouterr().out.strip(), secret=SECRET, issuer="advocacy")
-    assert code == 0
-    assert (principal.org_id, principal.user_id, principal.roles) == (org, user, {"employee"})
+
+async def test_gateway_verifies_dev_tokens_through_the_issuers_jwks(tmp_path: Path) -> None:
+    settings = _issuer(tmp_path)
+    app = devissuer.build_app(settings)
+    transport = httpx.ASGITransport(app)
+    async with httpx.AsyncClient(transport=transport, base_url=settings.url) as client:
+        org = uuid.uuid4()
+        minted = await client.post("/token", json={"roles": ["analyst"], "org": str(org)})
+        configs = json.loads(devissuer.gateway_issuer_config(settings))
+        issuers = [IssuerConfig.model_validate(config) for config in configs]
+        principal = await TokenVerifier(issuers, client).verify(minted.json()["access_token"])
+
+    assert principal.org_id == org
+    assert principal.roles == {"analyst", "employee"}
 
 
-def test_devtoken_defaults_to_stable_demo_identity(capsys: pytest.CaptureFixture[str]) -> None:
-    settings = Settings(env="dev", jwt_secret=SECRET)
-    principals = []
-    for _ in range(2):
-        devtoken.main(["--role", "admin"], settings=settings)
-        out = capsys.readouterr().out.strip()
-        principals.append(auth.verify(out, secret=SECRET, issuer="advocacy"))
-
-    assert principals[0].org_id == principals[1].org_id == devtoken.DEMO_ORG
-    assert principals[0].user_id == principals[1].user_id
+def test_key_survives_restarts(tmp_path: Path) -> None:
+    settings = _issuer(tmp_path)
+    devissuer.build_app(settings)
+    first = settings.key_file.read_bytes()
+    devissuer.build_app(settings)
+    assert settings.key_file.read_bytes() == first
 
 
-def test_devtoken_refuses_in_prod(capsys: pytest.CaptureFixture[str]) -> None:
-    settings = Settings(env="prod", jwt_secret=SECRET)
-
-    code = devtoken.main(["--role", "admin"], settings=settings)
-
-    captured = capsys.readouterr()
-    assert code == 2
-    assert captured.out == "" and "prod" in captured.err
+def test_issuer_refuses_to_start_outside_dev(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="DEV_ISSUER_ENV=dev"):
+        devissuer.build_app(devissuer.DevIssuerSettings(key_file=tmp_path / "k.pem"))
 
 
-def test_devtoken_rejects_unknown_role(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exited:
-        devtoken.main(["--role", "root"], settings=Settings(env="dev", jwt_secret=SECRET))
+def test_devtoken_prints_the_issuers_token(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        assert b'"org_admin"' in request.content
+        return httpx.Response(200, json={"access_token": "tok", "expires_in": 1})
 
-    assert exited.value.code == 2
+    client = httpx.Client(transport=httpx.MockTransport(answer), base_url="http://issuer.test")
+    assert devtoken.main(["--role", "org_admin"], client=client) == 0
+    assert capsys.readouterr().out.strip() == "tok"
+
+
+def test_devtoken_says_when_no_issuer_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    client = httpx.Client(transport=httpx.MockTransport(refuse), base_url="http://issuer.test")
+    assert devtoken.main(["--role", "employee"], client=client) == 2
+    assert "make run" in capsys.readouterr().err
+
+
+def test_devtoken_rejects_unknown_role() -> None:
+    with pytest.raises(SystemExit):
+        devtoken.main(["--role", "root"])

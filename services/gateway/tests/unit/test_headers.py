@@ -10,7 +10,8 @@ def test_filter_headers_keeps_allowed_names_lowercased() -> None:
 
     kept = filter_headers(headers, REQUEST_HEADERS)
 
-    assert kept == [("content-type", "application/json"), ("authorization", "Bearer t")]
+    # The caller's credential never crosses: the service gets the gateway's assertion instead.
+    assert kept == [("content-type", "application/json")]
 
 
 def test_filter_headers_drops_hop_by_hop_even_when_allowed() -> None:
