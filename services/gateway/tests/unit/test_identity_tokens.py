@@ -6,6 +6,7 @@ import hmac
 import json
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -96,7 +97,7 @@ OTHER_KEY = ec.generate_private_key(ec.SECP256R1())
 RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 NOW = int(time.time())
 
-REFUSED = {
+REFUSED: dict[str, Callable[[], str]] = {
     "forged (other key, same kid)": lambda: token(key=OTHER_KEY),
     "expired beyond leeway": lambda: token(exp=NOW - 120),
     "not yet valid beyond leeway": lambda: token(nbf=NOW + 120),
