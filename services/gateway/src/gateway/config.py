@@ -18,6 +18,31 @@ class Settings(ServiceSettings):
     ambassadors_url: str = "http://127.0.0.1:8002"
     metrics_url: str = "http://127.0.0.1:8003"
     upstream_timeout_seconds: float = 10.0
+    # Upstream connections (docs/gateway.md). upstream_timeout_seconds above is the read/write
+    # timeout; opening a connection and waiting for a free one in the pool have their own.
+    upstream_connect_timeout_seconds: float = 2.0
+    upstream_pool_timeout_seconds: float = 5.0
+    upstream_max_connections: int = 200
+    upstream_max_keepalive_connections: int = 100
+    # Below uvicorn's keep-alive timeout (5 s): the gateway drops an idle connection before the
+    # service does, instead of sending a request down a socket the service is closing.
+    upstream_keepalive_expiry_seconds: float = 4.0
+    # A request that cannot have reached the service is sent once more on a new connection.
+    upstream_retry_once: bool = True
+
+    # Abuse protection, per gateway replica (docs/gateway.md). Requests per minute with bursts up
+    # to the same number; 0 turns that limit off.
+    rate_limit_credential_per_minute: int = 600
+    rate_limit_ip_per_minute: int = 3000
+    rate_limit_link_ip_per_minute: int = 10
+    # Bounds the limiter's memory per kind of key; the least recently seen keys go first.
+    rate_limit_max_keys: int = 100_000
+    # Frontend origins allowed by CORS, comma-separated; empty: no CORS headers at all.
+    cors_origins: str = ""
+    # The operational server: /metrics and /readyz with details, never on the public port.
+    # All interfaces: a pod's probes and Prometheus scrape from outside the container.
+    ops_host: str = "0.0.0.0"
+    ops_port: int = 9000
 
     # Identity (ADR 0009): the identity providers whose tokens we accept (JSON list), how much
     # clock skew we forgive, and the Ed25519 key that signs the assertions services trust.

@@ -2,12 +2,14 @@
 
 import logging
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 import httpx
 from fastapi import Request, Response
 
 from common import correlation
 from gateway.errors import UpstreamBadResponse, UpstreamTimeout, UpstreamUnavailable
+from gateway.hygiene import InvalidPath
 
 log = logging.getLogger(__name__)
 
@@ -91,11 +93,21 @@ def forwarded_headers(request: Request) -> dict[str, str]:
     return headers
 
 
+def upstream_target(request: Request) -> str:
+    """The very path the routes matched, and the query as received."""
+    path: str = request.scope["path"]
+    raw_path: bytes | None = request.scope.get("raw_path")
+    # PathHygieneMiddleware lets only canonical paths through, where the raw path *is* the
+    # decoded one; anything else would mean we route one path and forward another.
+    if raw_path is not None and raw_path != path.encode("utf-8"):
+        raise InvalidPath("the path must be sent without percent-encoding")
+    query: bytes = request.scope.get("query_string", b"")
+    return path + (f"?{query.decode('latin-1')}" if query else "")
+
+
 def upstream_url(base: str, request: Request) -> str:
-    """The upstream URL for the same raw path and query (encoded slashes stay encoded)."""
-    raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode()
-    query = request.url.query
-    return f"{base}{raw_path.decode('latin-1')}" + (f"?{query}" if query else "")
+    """The upstream URL for the request's path and query."""
+    return f"{base}{upstream_target(request)}"
 
 
 async def forward(
@@ -111,11 +123,14 @@ async def forward(
     if assertion is not None:
         headers.append(("authorization", f"Bearer {assertion}"))
     try:
+        target = upstream_target(request)
         upstream = await client.request(
             request.method,
-            upstream_url(base_url, request),
+            f"{base_url}{target}",
             headers=headers,
             content=await request.body(),
+            # Sent byte for byte: httpx's URL parsing would remove dot-segments from the path.
+            extensions={"target": f"{urlsplit(base_url).path}{target}".encode("latin-1")},
         )
     except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
         log.warning("upstream unreachable", extra={"upstream": base_url, "error": repr(exc)})
