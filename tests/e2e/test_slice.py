@@ -8,6 +8,11 @@ from advocacy_testing.apps import Tenant
 from advocacy_testing.polling import eventually
 from advocacy_testing.stack import Stack
 
+BROWSER = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+
 
 async def test_approved_content_is_shared_clicked_and_counted(stack: Stack) -> None:
     tenant = Tenant()
@@ -52,7 +57,8 @@ async def test_approved_content_is_shared_clicked_and_counted(stack: Stack) -> N
         tracked = share.json()["tracked_url"]
         assert tracked.startswith(stack.gateway + "/l/")
 
-        click = await gw.get(tracked)  # anonymous, as a visitor from LinkedIn
+        # Anonymous, as a person from LinkedIn in a browser (previews and scripts are not clicks).
+        click = await gw.get(tracked, headers={"user-agent": BROWSER})
         assert click.status_code == 302
         assert click.headers["location"] == "https://example.com/jobs"
 

@@ -62,8 +62,9 @@ class Settings(ServiceSettings):
                 "generate an Ed25519 key (docs/identity.md), or ENV=dev for local development"
             )
         for issuer in self.oidc_issuers:
-            if issuer.public_keys and is_development_or_placeholder(issuer.public_keys):
-                raise ValueError(f"issuer {issuer.issuer!r} has a placeholder public key")
+            values = [issuer.issuer, str(issuer.jwks_url or ""), issuer.public_keys or ""]
+            if any(is_development_or_placeholder(value) for value in values if value):
+                raise ValueError(f"issuer {issuer.issuer!r} is a placeholder: set your IdP's")
         return self
 
     def upstreams(self) -> dict[str, str]:
