@@ -41,8 +41,13 @@ def _service_env(
 
 
 @asynccontextmanager
-async def running_stack(*, postgres_url: str, kafka: str) -> AsyncIterator[Stack]:
-    """Create and migrate one database per service, start all four, stop them afterwards."""
+async def running_stack(
+    *, postgres_url: str, kafka: str, gateway_env: dict[str, str] | None = None
+) -> AsyncIterator[Stack]:
+    """Create and migrate one database per service, start all four, stop them afterwards.
+
+    gateway_env adds to or overrides the gateway's environment (e.g. a benchmark's rate limits).
+    """
     prefix = f"e{uuid.uuid4().hex[:8]}."
     gateway_port = free_port()
     gateway_url = f"http://127.0.0.1:{gateway_port}"
@@ -62,6 +67,7 @@ async def running_stack(*, postgres_url: str, kafka: str) -> AsyncIterator[Stack
             "GATEWAY_OIDC_ISSUERS": identity.issuer_config(),
             "GATEWAY_LOG_LEVEL": "WARNING",
             **{f"GATEWAY_{name.upper()}_URL": services[name].url for name in DB_SERVICES},
+            **(gateway_env or {}),
         },
         port=gateway_port,
     )
