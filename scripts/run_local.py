@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 
 from advocacy_testing.processes import ServiceProcess
-from gateway.devissuer import DevIssuerSettings, gateway_issuer_config
+from gateway.devissuer import DEMO_ORG, DevIssuerSettings, gateway_issuer_config
 
 REPO = Path(__file__).resolve().parents[1]
 DEV = REPO / ".run" / "dev"
@@ -80,7 +80,8 @@ def demo_identities() -> dict[str, str]:
     path = DEV / "demo.json"
     if not path.exists():
         fresh = {
-            "org_id": str(uuid.uuid4()),
+            # The development issuer's demo org, so `gateway.devtoken` tokens see the demo data.
+            "org_id": str(DEMO_ORG),
             "admin_id": str(uuid.uuid4()),
             "employee_id": str(uuid.uuid4()),
         }
