@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from ambassadors import links, me
+from ambassadors.api_keys import router as api_keys
 from ambassadors.config import Settings
 from ambassadors.router import router
 from common.app import ServiceSpec, create_app
@@ -16,7 +17,14 @@ def build_app(settings: Settings) -> FastAPI:
             settings=settings,
             title="Ambassadors service",
             description="Programs, opt-in memberships, feeds, shares and tracked links.",
-            routers=[router, me.router, links.router, dead_letter_router("ambassadors")],
+            routers=[
+                router,
+                api_keys.router,
+                api_keys.internal_router,
+                me.router,
+                links.router,
+                dead_letter_router("ambassadors"),
+            ],
         )
     )
 
