@@ -1,4 +1,8 @@
-"""Reusable existence checks for ambassadors routes."""
+"""Reusable existence and caller checks for ambassadors routes.
+
+Order matters and is the same everywhere: an object of another organisation (or none) is a
+404 before anything else; then a caller without the right kind of credential or role is a 403.
+"""
 
 import uuid
 from typing import Annotated
@@ -8,7 +12,12 @@ from fastapi import Depends
 from ambassadors import repository
 from ambassadors.errors import ProgramNotFound, SubProgramNotFound
 from ambassadors.models import Ambassador, Program, SubProgram
+from common.auth import Principal, Role
 from common.dependencies import CurrentPrincipal, DbSession
+from common.errors import Forbidden
+
+# Every role a person of an organisation can hold (not integration keys, not platform operators).
+PERSON_ROLES: tuple[Role, ...] = ("org_admin", "program_manager", "reviewer", "analyst", "employee")
 
 
 async def valid_program_id(
@@ -33,7 +42,34 @@ async def valid_sub_program_id(
     return sub
 
 
-async def current_ambassador(session: DbSession, principal: CurrentPrincipal) -> Ambassador | None:
+def person(principal: CurrentPrincipal) -> Principal:
+    """The caller, if a person of the organisation (any person role; no API key)."""
+    if principal.kind != "user":
+        raise Forbidden("API keys cannot use this route")
+    principal.require(*PERSON_ROLES)
+    return principal
+
+
+def program_reader(principal: CurrentPrincipal) -> Principal:
+    """The caller, if a person of the organisation or an API key with programs:read."""
+    principal.require_any(*PERSON_ROLES, scope="programs:read")
+    return principal
+
+
+def employee(principal: CurrentPrincipal) -> Principal:
+    """The caller, if a person with the employee role: only they act as an ambassador."""
+    if principal.kind != "user":
+        raise Forbidden("API keys cannot use this route")
+    principal.require("employee")
+    return principal
+
+
+Person = Annotated[Principal, Depends(person)]
+ProgramReader = Annotated[Principal, Depends(program_reader)]
+Employee = Annotated[Principal, Depends(employee)]
+
+
+async def current_ambassador(session: DbSession, principal: Employee) -> Ambassador | None:
     """The caller as an ambassador, or None if they never opted in."""
     return await repository.find_ambassador(
         session, org_id=principal.org_id, user_id=principal.user_id

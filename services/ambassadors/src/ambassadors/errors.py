@@ -37,3 +37,11 @@ class NothingToLink(Conflict):
 
 class LinkNotFound(NotFound):
     code = "link_not_found"
+
+
+class GrantNotFound(NotFound):
+    code = "staff_grant_not_found"
+
+
+class AlreadyGranted(Conflict):
+    code = "staff_role_already_granted"

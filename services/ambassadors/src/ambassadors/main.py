@@ -3,9 +3,9 @@
 from fastapi import FastAPI
 
 from ambassadors import links, me
-from ambassadors.api_keys import router as api_keys
 from ambassadors.config import Settings
 from ambassadors.router import router
+from ambassadors.staff.router import router as staff_router
 from common.app import ServiceSpec, create_app
 from common.deadletters_router import dead_letter_router
 
@@ -19,8 +19,7 @@ def build_app(settings: Settings) -> FastAPI:
             description="Programs, opt-in memberships, feeds, shares and tracked links.",
             routers=[
                 router,
-                api_keys.router,
-                api_keys.internal_router,
+                staff_router,
                 me.router,
                 links.router,
                 dead_letter_router("ambassadors"),

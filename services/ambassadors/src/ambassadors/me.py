@@ -1,13 +1,13 @@
-"""The ambassador's own screens: feed and shares."""
+"""The ambassador's own screens: feed and shares (employees, their own data only)."""
 
 from fastapi import APIRouter, Request, Response, status
 
 from ambassadors import intents, repository, service
 from ambassadors.config import Settings
-from ambassadors.dependencies import CurrentAmbassador
+from ambassadors.dependencies import CurrentAmbassador, Employee
 from ambassadors.models import Network, Share
 from ambassadors.schemas import FeedItemRead, ShareCreate, ShareRead
-from common.dependencies import CurrentPrincipal, DbSession, Pagination
+from common.dependencies import DbSession, Pagination
 from common.idempotency import Idempotent
 from common.pagination import Page, build_page
 
@@ -43,7 +43,7 @@ async def create_share(
     data: ShareCreate,
     request: Request,
     session: DbSession,
-    principal: CurrentPrincipal,
+    principal: Employee,
     once: Idempotent,
 ) -> ShareRead | Response:
     """Share an item of my feed: returns my tracked link and the network's share dialog."""

@@ -111,17 +111,18 @@ async def add_membership(session: AsyncSession, *, membership: Membership) -> Me
 
 async def remove_membership(
     session: AsyncSession, *, ambassador_id: uuid.UUID, sub_program_id: uuid.UUID
-) -> bool:
-    """Delete a membership in one statement; False if there was none (or a twin removed it)."""
+) -> Membership | None:
+    """Delete a membership in one statement; None if there was none (or a twin removed it)."""
     statement = (
         delete(Membership)
         .where(
             col(Membership.ambassador_id) == ambassador_id,
             col(Membership.sub_program_id) == sub_program_id,
         )
-        .returning(col(Membership.id))
+        .returning(Membership)
     )
-    return (await session.execute(statement)).first() is not None
+    removed: Membership | None = (await session.execute(statement)).scalar_one_or_none()
+    return removed
 
 
 async def list_feed(

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Response, status
 
 from ambassadors import repository, service
-from ambassadors.dependencies import ValidProgram, ValidSubProgram
+from ambassadors.dependencies import Employee, ProgramReader, ValidProgram, ValidSubProgram
 from ambassadors.models import Network
 from ambassadors.schemas import (
     MembershipCreate,
@@ -24,7 +24,7 @@ router = APIRouter(prefix="/v1", tags=["programs"])
 async def create_program(
     data: ProgramCreate, session: DbSession, principal: CurrentPrincipal, once: Idempotent
 ) -> ProgramRead | Response:
-    """Create a program (admin)."""
+    """Create a program (org admin)."""
 
     async def create() -> ProgramRead:
         program = service.create_program(session, principal=principal, data=data)
@@ -36,16 +36,16 @@ async def create_program(
 
 @router.get("/programs", response_model=Page[ProgramRead])
 async def list_programs(
-    session: DbSession, principal: CurrentPrincipal, page: Pagination
+    session: DbSession, principal: ProgramReader, page: Pagination
 ) -> Page[ProgramRead]:
-    """The organisation's programs, newest first."""
+    """The organisation's programs, newest first (any person, API keys with programs:read)."""
     rows = await repository.list_programs(session, org_id=principal.org_id, page=page)
     return build_page(rows, page=page, read=ProgramRead.model_validate)
 
 
 @router.get("/programs/{program_id}", response_model=ProgramRead)
-async def get_program(program: ValidProgram) -> ProgramRead:
-    """One program."""
+async def get_program(program: ValidProgram, _: ProgramReader) -> ProgramRead:
+    """One program (any person, API keys with programs:read)."""
     return ProgramRead.model_validate(program)
 
 
@@ -61,10 +61,13 @@ async def create_sub_program(
     principal: CurrentPrincipal,
     once: Idempotent,
 ) -> SubProgramRead | Response:
-    """Create a sub-program (by network, topic, department...) in a program (admin)."""
+    """Create a sub-program (by network, topic, department...) in a program (org admin, the
+    program's managers)."""
 
     async def create() -> SubProgramRead:
-        sub = service.create_sub_program(session, principal=principal, program=program, data=data)
+        sub = await service.create_sub_program(
+            session, principal=principal, program=program, data=data
+        )
         await session.flush()
         return SubProgramRead.model_validate(sub)
 
@@ -73,9 +76,9 @@ async def create_sub_program(
 
 @router.get("/programs/{program_id}/sub-programs", response_model=Page[SubProgramRead])
 async def list_sub_programs(
-    program: ValidProgram, session: DbSession, principal: CurrentPrincipal, page: Pagination
+    program: ValidProgram, session: DbSession, principal: ProgramReader, page: Pagination
 ) -> Page[SubProgramRead]:
-    """Sub-programs of a program, newest first."""
+    """Sub-programs of a program, newest first (any person, API keys with programs:read)."""
     rows = await repository.list_sub_programs(
         session, org_id=principal.org_id, program_id=program.id, page=page
     )
@@ -83,8 +86,8 @@ async def list_sub_programs(
 
 
 @router.get("/sub-programs/{sub_program_id}", response_model=SubProgramRead)
-async def get_sub_program(sub_program: ValidSubProgram) -> SubProgramRead:
-    """One sub-program."""
+async def get_sub_program(sub_program: ValidSubProgram, _: ProgramReader) -> SubProgramRead:
+    """One sub-program (any person, API keys with programs:read)."""
     return SubProgramRead.model_validate(sub_program)
 
 
@@ -97,10 +100,11 @@ async def join_sub_program(
     data: MembershipCreate,
     sub_program: ValidSubProgram,
     session: DbSession,
-    principal: CurrentPrincipal,
+    principal: Employee,
     once: Idempotent,
 ) -> MembershipRead | Response:
-    """Opt in to a sub-program as an ambassador, with one of your own social profiles."""
+    """Opt in to a sub-program as an ambassador, with one of your own social profiles
+    (employees, for themselves)."""
 
     async def join() -> MembershipRead:
         membership, profile = await service.join(
@@ -120,7 +124,7 @@ async def join_sub_program(
 
 @router.delete("/sub-programs/{sub_program_id}/members/me", status_code=status.HTTP_204_NO_CONTENT)
 async def leave_sub_program(
-    sub_program: ValidSubProgram, session: DbSession, principal: CurrentPrincipal
+    sub_program: ValidSubProgram, session: DbSession, principal: Employee
 ) -> None:
     """Opt out of a sub-program, at any time and without giving a reason."""
     await service.leave(session, principal=principal, sub_program=sub_program)

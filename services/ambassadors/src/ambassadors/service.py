@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import UTC, datetime
+from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,8 +24,17 @@ from ambassadors.models import (
     SubProgram,
 )
 from ambassadors.schemas import MembershipCreate, ProgramCreate, ShareCreate, SubProgramCreate
+from ambassadors.staff import access
+from ambassadors.staff.access import Scope
 from common.auth import Principal
-from common.events.contracts.ambassadors import LinkClickedV1, ShareCreatedV1
+from common.errors import Forbidden
+from common.events.contracts.ambassadors import (
+    LinkClickedV1,
+    MembershipChangedV1,
+    ProgramCreatedV1,
+    ShareCreatedV1,
+    SubProgramCreatedV1,
+)
 from common.events.envelope import EventPayload
 from common.outbox import add_event
 
@@ -32,18 +42,35 @@ SOURCE = "/services/ambassadors"
 
 
 def create_program(session: AsyncSession, *, principal: Principal, data: ProgramCreate) -> Program:
-    """A new program in the caller's organisation (admin)."""
+    """A new program in the caller's organisation (org admin), announced to other services."""
     principal.require("org_admin")
     program = Program(org_id=principal.org_id, name=data.name, created_at=datetime.now(UTC))
     session.add(program)
+    add_event(
+        session,
+        ProgramCreatedV1(
+            program_id=program.id,
+            org_id=program.org_id,
+            name=program.name,
+            created_at=program.created_at,
+        ),
+        source=SOURCE,
+        subject=f"programs/{program.id}",
+        key=str(program.id),
+        orgid=str(program.org_id),
+        programid=str(program.id),
+    )
     return program
 
 
-def create_sub_program(
+async def create_sub_program(
     session: AsyncSession, *, principal: Principal, program: Program, data: SubProgramCreate
 ) -> SubProgram:
-    """A sub-program under one of the organisation's programs (admin)."""
-    principal.require("org_admin")
+    """A sub-program under one of the organisation's programs (org admin, its program managers)."""
+    if not principal.is_org_admin and not await access.manages(
+        session, principal=principal, scope=Scope.of_program(program)
+    ):
+        raise Forbidden("only org admins and this program's managers create its sub-programs")
     sub = SubProgram(
         org_id=program.org_id,
         program_id=program.id,
@@ -52,6 +79,23 @@ def create_sub_program(
         created_at=datetime.now(UTC),
     )
     session.add(sub)
+    add_event(
+        session,
+        SubProgramCreatedV1(
+            sub_program_id=sub.id,
+            program_id=sub.program_id,
+            org_id=sub.org_id,
+            name=sub.name,
+            kind=sub.kind,
+            created_at=sub.created_at,
+        ),
+        source=SOURCE,
+        subject=f"sub-programs/{sub.id}",
+        key=str(sub.id),
+        orgid=str(sub.org_id),
+        programid=str(sub.program_id),
+        subprogramid=str(sub.id),
+    )
     return sub
 
 
@@ -76,6 +120,7 @@ async def join(
     )
     if membership is None:
         raise AlreadyMember("you are already a member of this sub-program", field="sub_program_id")
+    _announce_membership(session, membership, principal=principal, sub=sub_program, change="joined")
     profile = await repository.save_profile(
         session,
         profile=SocialProfile(
@@ -94,11 +139,43 @@ async def leave(session: AsyncSession, *, principal: Principal, sub_program: Sub
     ambassador = await repository.find_ambassador(
         session, org_id=principal.org_id, user_id=principal.user_id
     )
-    removed = ambassador is not None and await repository.remove_membership(
-        session, ambassador_id=ambassador.id, sub_program_id=sub_program.id
-    )
-    if not removed:
+    removed = None
+    if ambassador is not None:
+        removed = await repository.remove_membership(
+            session, ambassador_id=ambassador.id, sub_program_id=sub_program.id
+        )
+    # Only the DELETE that removed the row announces it: a double opt-out is one departure.
+    if removed is None:
         raise NotMember("you are not a member of this sub-program", field="sub_program_id")
+    _announce_membership(session, removed, principal=principal, sub=sub_program, change="left")
+
+
+def _announce_membership(
+    session: AsyncSession,
+    membership: Membership,
+    *,
+    principal: Principal,
+    sub: SubProgram,
+    change: Literal["joined", "left"],
+) -> None:
+    # Keyed by the sub-program: its members' comings and goings arrive in order.
+    add_event(
+        session,
+        MembershipChangedV1(
+            org_id=membership.org_id,
+            sub_program_id=sub.id,
+            user_id=principal.user_id,
+            ambassador_id=membership.ambassador_id,
+            change=change,
+            changed_at=datetime.now(UTC),
+        ),
+        source=SOURCE,
+        subject=f"memberships/{membership.id}",
+        key=str(sub.id),
+        orgid=str(membership.org_id),
+        programid=str(sub.program_id),
+        subprogramid=str(sub.id),
+    )
 
 
 async def share(
