@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from ambassadors import links, me
+from ambassadors.api_keys import router as api_keys
 from ambassadors.config import Settings
 from ambassadors.router import router
 from ambassadors.staff.router import router as staff_router
@@ -20,6 +21,8 @@ def build_app(settings: Settings) -> FastAPI:
             routers=[
                 router,
                 staff_router,
+                api_keys.router,
+                api_keys.internal_router,
                 me.router,
                 links.router,
                 dead_letter_router("ambassadors"),
