@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from common.app import ServiceSpec, create_app
+from common.deadletters_router import dead_letter_router
 from content.config import Settings
 from content.router import router
 
@@ -14,7 +15,7 @@ def build_app(settings: Settings) -> FastAPI:
             settings=settings,
             title="Content service",
             description="Content items, approval and publication to sub-programs.",
-            routers=[router],
+            routers=[router, dead_letter_router("content")],
         )
     )
 

@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -12,10 +12,16 @@ from content.models import ContentItem, ContentStatus
 
 
 async def get(
-    session: AsyncSession, *, org_id: uuid.UUID, content_id: uuid.UUID
+    session: AsyncSession,
+    *,
+    org_id: uuid.UUID,
+    content_id: uuid.UUID,
+    visible: ColumnElement[bool],
 ) -> ContentItem | None:
-    """One item of this organisation, or None (another org's id looks like a missing one)."""
-    query = select(ContentItem).where(ContentItem.org_id == org_id, ContentItem.id == content_id)
+    """One item of this organisation the caller sees, or None (hidden looks like missing)."""
+    query = select(ContentItem).where(
+        ContentItem.org_id == org_id, ContentItem.id == content_id, visible
+    )
     return (await session.execute(query)).scalar_one_or_none()
 
 
@@ -48,11 +54,14 @@ async def publish_draft(
 
 
 async def list_recent(
-    session: AsyncSession, *, org_id: uuid.UUID, page: PageParams
+    session: AsyncSession, *, org_id: uuid.UUID, visible: ColumnElement[bool], page: PageParams
 ) -> list[ContentItem]:
-    """Newest first, one page (plus one row that tells whether another page exists)."""
+    """The items the caller sees, newest first, one page (plus one row telling if more exist).
+
+    One statement: what the caller sees is a condition (subqueries on the access read model).
+    """
     query = newest_first(
-        select(ContentItem).where(ContentItem.org_id == org_id),
+        select(ContentItem).where(ContentItem.org_id == org_id, visible),
         model=ContentItem,
         page=page,
     )

@@ -6,7 +6,8 @@ from common.dependencies import CurrentPrincipal, DbSession, Pagination
 from common.idempotency import Idempotent
 from common.pagination import Page, build_page
 from content import repository, service
-from content.dependencies import ValidContent
+from content.access.visibility import visible_to
+from content.dependencies import VisibleContent
 from content.schemas import ContentCreate, ContentRead
 
 router = APIRouter(prefix="/v1/content", tags=["content"])
@@ -16,10 +17,10 @@ router = APIRouter(prefix="/v1/content", tags=["content"])
 async def create_content(
     data: ContentCreate, session: DbSession, principal: CurrentPrincipal, once: Idempotent
 ) -> ContentRead | Response:
-    """Create a draft content item for one sub-program (admin)."""
+    """Create a draft for one sub-program (org admin, or its program manager)."""
 
     async def create() -> ContentRead:
-        item = service.create_draft(session, principal=principal, data=data)
+        item = await service.create_draft(session, principal=principal, data=data)
         await session.flush()
         return ContentRead.model_validate(item)
 
@@ -30,22 +31,24 @@ async def create_content(
 async def list_content(
     session: DbSession, principal: CurrentPrincipal, page: Pagination
 ) -> Page[ContentRead]:
-    """The organisation's content items, newest first."""
-    rows = await repository.list_recent(session, org_id=principal.org_id, page=page)
+    """The content items the caller sees, newest first."""
+    rows = await repository.list_recent(
+        session, org_id=principal.org_id, visible=visible_to(principal), page=page
+    )
     return build_page(rows, page=page, read=ContentRead.model_validate)
 
 
 @router.get("/{content_id}", response_model=ContentRead)
-async def get_content(item: ValidContent) -> ContentRead:
-    """One content item."""
+async def get_content(item: VisibleContent) -> ContentRead:
+    """One content item the caller sees (404 otherwise)."""
     return ContentRead.model_validate(item)
 
 
 @router.post("/{content_id}/approve", response_model=ContentRead)
 async def approve_content(
-    item: ValidContent, session: DbSession, principal: CurrentPrincipal, once: Idempotent
+    item: VisibleContent, session: DbSession, principal: CurrentPrincipal, once: Idempotent
 ) -> ContentRead | Response:
-    """Approve and publish a draft to its sub-program's ambassadors (admin)."""
+    """Approve and publish a draft (org admin, or a program manager or reviewer of it)."""
 
     async def approve() -> ContentRead:
         published = await service.approve(session, principal=principal, item=item)

@@ -9,6 +9,7 @@ from common.auth import Principal
 from common.events.contracts.content import ContentPublishedV1
 from common.outbox import add_event
 from content import repository
+from content.access.visibility import require_may_approve, require_may_create
 from content.errors import ContentAlreadyPublished
 from content.models import ContentItem
 from content.schemas import ContentCreate
@@ -16,11 +17,11 @@ from content.schemas import ContentCreate
 SOURCE = "/services/content"
 
 
-def create_draft(
+async def create_draft(
     session: AsyncSession, *, principal: Principal, data: ContentCreate
 ) -> ContentItem:
-    """Stage a draft owned by the caller's organisation."""
-    principal.require("org_admin")
+    """Stage a draft owned by the caller's organisation, in a sub-program they may write to."""
+    await require_may_create(session, principal=principal, sub_program_id=data.sub_program_id)
     item = ContentItem(
         id=uuid.uuid4(),
         org_id=principal.org_id,
@@ -38,7 +39,7 @@ def create_draft(
 
 async def approve(session: AsyncSession, *, principal: Principal, item: ContentItem) -> ContentItem:
     """Publish a draft: status change and published event in one transaction."""
-    principal.require("org_admin")
+    await require_may_approve(session, principal=principal, item=item)
     now = datetime.now(UTC)
     published = await repository.publish_draft(
         session,

@@ -6,12 +6,16 @@ from fastapi import FastAPI
 
 from common.events.contracts import content as content_events
 from common.worker import WorkerSpec, build_worker_app, main
+from content.access.handlers import handlers as access_handlers
 from content.config import Settings
 
 
 def spec(settings: Settings) -> WorkerSpec:
     """What the content service does with events (tests pass their own settings)."""
-    return WorkerSpec(settings=settings, produces=[content_events.TOPIC], consumers={})
+    # One consumer, named after the service like the others: its DLT is `content.dlt`.
+    return WorkerSpec(
+        settings=settings, produces=[content_events.TOPIC], consumers={"content": access_handlers}
+    )
 
 
 def build_app(settings: Settings) -> FastAPI:

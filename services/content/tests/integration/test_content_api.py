@@ -104,16 +104,28 @@ async def test_list_pages_through_everything_once(client: httpx.AsyncClient) -> 
         await client.post(
             "/v1/content", json=draft(title=f"t{i}"), headers=tenant.headers(admin=True)
         )
+    analyst = tenant.headers(roles=["analyst"])  # reads every item of the organisation
     seen: list[str] = []
     cursor: str | None = None
     while True:
         params = {"limit": 2} | ({"cursor": cursor} if cursor else {})
-        page = (await client.get("/v1/content", params=params, headers=tenant.headers())).json()
+        page = (await client.get("/v1/content", params=params, headers=analyst)).json()
         seen += [item["title"] for item in page["items"]]
         cursor = page["next_cursor"]
         if cursor is None:
             break
     assert seen == [f"t{i}" for i in reversed(range(5))]
+
+
+async def test_employee_does_not_list_drafts(client: httpx.AsyncClient) -> None:
+    tenant = Tenant()
+    created = await client.post("/v1/content", json=draft(), headers=tenant.headers(admin=True))
+
+    listed = await client.get("/v1/content", headers=tenant.headers())
+    seen = await client.get(f"/v1/content/{created.json()['id']}", headers=tenant.headers())
+
+    assert listed.json()["items"] == []
+    assert seen.status_code == 404
 
 
 async def test_page_size_is_bounded(client: httpx.AsyncClient) -> None:

@@ -1,0 +1,44 @@
+"""The access read model: projections of the ambassadors service's events, never read remotely.
+
+Rows are keyed by what the events change, so replaying an event leaves them as they are.
+"""
+
+import uuid
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+
+class AccessSubProgram(SQLModel, table=True):
+    """Which program a sub-program belongs to: a grant on a program covers its sub-programs."""
+
+    __tablename__ = "access_sub_programs"
+    __table_args__ = (Index("ix_access_sub_programs_program", "program_id"),)
+
+    sub_program_id: uuid.UUID = Field(primary_key=True)
+    program_id: uuid.UUID
+    org_id: uuid.UUID
+
+
+class AccessMembership(SQLModel, table=True):
+    """A person is a member of a sub-program (present while joined, removed when they leave)."""
+
+    __tablename__ = "access_memberships"
+
+    # The person first: every visibility query looks memberships up by the caller.
+    user_id: uuid.UUID = Field(primary_key=True)
+    sub_program_id: uuid.UUID = Field(primary_key=True)
+    org_id: uuid.UUID
+
+
+class AccessStaffGrant(SQLModel, table=True):
+    """A program manager or reviewer role on a program or a sub-program (present while granted)."""
+
+    __tablename__ = "access_staff_grants"
+
+    # One grant per (person, scope, role), as in the ambassadors service; the person first.
+    user_id: uuid.UUID = Field(primary_key=True)
+    scope_id: uuid.UUID = Field(primary_key=True)
+    role: str = Field(primary_key=True, max_length=32)  # program_manager | reviewer
+    scope_type: str = Field(max_length=16)  # program | sub_program
+    org_id: uuid.UUID
