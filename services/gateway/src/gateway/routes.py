@@ -37,6 +37,7 @@ ROUTES: tuple[Route, ...] = (
     # Dead letters: each consumer's service serves its own (operators only, checked upstream).
     *_prefix("/v1/ops/dead-letters/metrics", "metrics"),
     *_prefix("/v1/ops/dead-letters/ambassadors", "ambassadors"),
+    *_prefix("/v1/ops/dead-letters/content", "content"),
     # The tracked link people click on social networks: no token, GET only.
     Route("/l/{code}", "ambassadors", methods=frozenset({"GET"}), public=True),
 )

@@ -25,6 +25,7 @@ from gateway.routes import match
         ("/v1/ops/dead-letters/metrics/2/17/replay", "metrics"),
         ("/v1/ops/dead-letters/ambassadors", "ambassadors"),
         ("/v1/ops/dead-letters/ambassadors/{partition}/{offset}", "ambassadors"),
+        ("/v1/ops/dead-letters/content", "content"),
     ],
 )
 def test_match_finds_upstream_for_exposed_path(path: str, upstream: str) -> None:
@@ -47,7 +48,7 @@ def test_match_finds_upstream_for_exposed_path(path: str, upstream: str) -> None
         "/healthz",
         "/",
         "/v1/ops/dead-letters",
-        "/v1/ops/dead-letters/content",
+        "/v1/ops/dead-letters/gateway",
         "/v1/ops/dead-letters/metricsx",
     ],
 )
