@@ -116,7 +116,10 @@ async def test_share_gives_tracked_link_and_event_and_click_redirects(
     assert share["share_intent_url"].startswith("https://www.linkedin.com/sharing/share-offsite/")
 
     code = share["tracked_url"].rsplit("/", 1)[1]
-    followed = await client.get(f"/l/{code}")
+    # A person's browser: link previews and scripts get the redirect but are not clicks.
+    followed = await client.get(
+        f"/l/{code}", headers={"User-Agent": "Mozilla/5.0 (X11) Firefox/121.0"}
+    )
     assert followed.status_code == 302
     assert followed.headers["location"] == "https://example.com/a"
 

@@ -38,8 +38,8 @@ ROUTES: tuple[Route, ...] = (
     *_prefix("/v1/ops/dead-letters/metrics", "metrics"),
     *_prefix("/v1/ops/dead-letters/ambassadors", "ambassadors"),
     *_prefix("/v1/ops/dead-letters/content", "content"),
-    # The tracked link people click on social networks: no token, GET only.
-    Route("/l/{code}", "ambassadors", methods=frozenset({"GET"}), public=True),
+    # The tracked link people click on social networks: no token; HEAD for link previews.
+    Route("/l/{code}", "ambassadors", methods=frozenset({"GET", "HEAD"}), public=True),
 )
 
 

@@ -64,7 +64,7 @@ def test_match_accepts_openapi_templates() -> None:
 def test_match_marks_only_links_public() -> None:
     link, api = match("/l/abc"), match("/v1/me/feed")
 
-    assert link is not None and link.public and link.methods == {"GET"}
+    assert link is not None and link.public and link.methods == {"GET", "HEAD"}
     assert api is not None and not api.public
 
 
@@ -80,6 +80,7 @@ def _resolve(method: str, path: str) -> Match:
         ("DELETE", "/v1/content/1", Match.FULL),
         ("PATCH", "/v1/programs/1", Match.FULL),
         ("GET", "/l/abc", Match.FULL),
+        ("HEAD", "/l/abc", Match.FULL),
         ("POST", "/l/abc", Match.PARTIAL),
         ("GET", "/v1/contents", Match.NONE),
     ],
