@@ -1,0 +1,342 @@
+"""The permission table: every public route × every kind of caller → allowed, 401, 403 or 404.
+
+It is the contract each service enforces for itself. docs/permissions.md is rendered from it
+(`python -m advocacy_testing.permissions_doc --write`; a unit test fails when the document is
+stale or when a route is missing from the table), and tests/e2e/test_permissions.py calls every
+cell through the gateway and the real processes.
+
+Org A holds a program P, its sub-program S and one draft and one published item in S.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+Outcome = Literal["allowed", "401", "403", "404"]
+
+
+@dataclass(frozen=True)
+class Caller:
+    """One column of the table: a kind of credential, with its roles, scopes and grants."""
+
+    name: str
+    title: str
+    description: str
+
+
+CALLERS: tuple[Caller, ...] = (
+    Caller("org_admin", "admin", "org admin of A (roles: org_admin)"),
+    Caller("program_manager", "PM", "program manager of A with a grant on P (covers S)"),
+    Caller("reviewer", "rev", "reviewer of A with a grant on S"),
+    Caller("analyst", "analyst", "analyst of A"),
+    Caller("member", "member", "employee of A, member of S"),
+    Caller("employee", "employee", "employee of A, member of nothing"),
+    Caller("ungranted_manager", "PM no grant", "program_manager role in A, no grant"),
+    Caller("key_programs", "key prog", "A's API key with programs:read"),
+    Caller("key_content", "key content", "A's API key with content:read"),
+    Caller("key_metrics", "key metrics", "A's API key with metrics:read"),
+    Caller("key_other", "key other", "A's API key with hr:write, outcomes:write, events:read"),
+    Caller("operator", "operator", "platform operator (its own organisation)"),
+    Caller("other_org_admin", "B admin", "org admin of another organisation B"),
+    Caller("anonymous", "anon", "no credential"),
+)
+CALLER_NAMES: tuple[str, ...] = tuple(caller.name for caller in CALLERS)
+
+PERSONS_OF_A = (
+    "org_admin",
+    "program_manager",
+    "reviewer",
+    "analyst",
+    "member",
+    "employee",
+    "ungranted_manager",
+)
+KEYS = ("key_programs", "key_content", "key_metrics", "key_other")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One route (with a variant when the object's state or the body changes the answer)."""
+
+    method: str
+    path: str
+    service: str
+    rule: str
+    outcomes: Mapping[str, Outcome]
+    variant: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.method, self.path, self.variant)
+
+
+def cells(*allowed: str, otherwise: Outcome = "403", **exceptions: Outcome) -> dict[str, Outcome]:
+    """Outcomes for every caller: `allowed` ones allowed, named exceptions, the rest `otherwise`;
+    the anonymous caller always meets the gateway's 401."""
+    outcomes: dict[str, Outcome] = dict.fromkeys(CALLER_NAMES, otherwise)
+    outcomes.update(dict.fromkeys(allowed, "allowed"))
+    outcomes.update(exceptions)
+    outcomes["anonymous"] = "401"
+    return outcomes
+
+
+# Objects of A are invisible to callers of other organisations, whatever their roles.
+A_OBJECT: dict[str, Outcome] = {"operator": "404", "other_org_admin": "404"}
+READERS = (*PERSONS_OF_A, "key_programs")
+STAFF_ADMINS = ("org_admin", "program_manager")
+EMPLOYEES = ("member", "employee")
+
+
+def _programs() -> list[Row]:
+    def row(method: str, path: str, rule: str, outcomes: dict[str, Outcome], **kw: str) -> Row:
+        return Row(method, path, "ambassadors", rule, outcomes, **kw)
+
+    return [
+        row(
+            "POST",
+            "/v1/programs",
+            "org admin (in their own organisation)",
+            cells("org_admin", "other_org_admin"),
+        ),
+        row(
+            "GET",
+            "/v1/programs",
+            "any person; API keys with programs:read",
+            cells(*READERS, "other_org_admin"),
+        ),
+        row("GET", "/v1/programs/{program_id}", "as above", cells(*READERS, **A_OBJECT)),
+        row(
+            "POST",
+            "/v1/programs/{program_id}/sub-programs",
+            "org admin; program managers of the program",
+            cells(*STAFF_ADMINS, **A_OBJECT),
+        ),
+        row(
+            "GET", "/v1/programs/{program_id}/sub-programs", "as above", cells(*READERS, **A_OBJECT)
+        ),
+        row(
+            "GET",
+            "/v1/sub-programs/{sub_program_id}",
+            "any person; API keys with programs:read",
+            cells(*READERS, **A_OBJECT),
+        ),
+        row(
+            "POST",
+            "/v1/sub-programs/{sub_program_id}/members",
+            "employees, for themselves (join)",
+            cells(*EMPLOYEES, **A_OBJECT),
+        ),
+        row(
+            "DELETE",
+            "/v1/sub-programs/{sub_program_id}/members/me",
+            "employees, their own membership (leave)",
+            cells("member", employee="404", **A_OBJECT),
+        ),
+    ]
+
+
+def _staff() -> list[Row]:
+    rows: list[Row] = []
+    for scope, path in (
+        ("program", "/v1/programs/{program_id}"),
+        ("sub-program", "/v1/sub-programs/{sub_program_id}"),
+    ):
+        staff = f"{path}/staff"
+        rows += [
+            Row(
+                "POST",
+                staff,
+                "ambassadors",
+                f"org admin; program managers of the {scope} grant reviewers",
+                cells(*STAFF_ADMINS, **A_OBJECT),
+                variant="reviewer",
+            ),
+            Row(
+                "POST",
+                staff,
+                "ambassadors",
+                "org admin only",
+                cells("org_admin", **A_OBJECT),
+                variant="program_manager",
+            ),
+            Row(
+                "GET",
+                staff,
+                "ambassadors",
+                f"org admin; program managers of the {scope}",
+                cells(*STAFF_ADMINS, **A_OBJECT),
+            ),
+            Row(
+                "DELETE",
+                f"{staff}/{{grant_id}}",
+                "ambassadors",
+                "as granting",
+                cells(*STAFF_ADMINS, **A_OBJECT),
+                variant="reviewer",
+            ),
+            Row(
+                "DELETE",
+                f"{staff}/{{grant_id}}",
+                "ambassadors",
+                "org admin only",
+                cells("org_admin", **A_OBJECT),
+                variant="program_manager",
+            ),
+        ]
+    return rows
+
+
+def _me() -> list[Row]:
+    def row(method: str, path: str, rule: str, outcomes: dict[str, Outcome]) -> Row:
+        return Row(method, path, "ambassadors", rule, outcomes)
+
+    return [
+        row(
+            "GET",
+            "/v1/me/staff-roles",
+            "any person: their own grants",
+            cells(*PERSONS_OF_A, "other_org_admin"),
+        ),
+        row("GET", "/v1/me/feed", "employees: their own feed", cells(*EMPLOYEES)),
+        row("GET", "/v1/me/shares", "employees: their own shares", cells(*EMPLOYEES)),
+        row(
+            "POST",
+            "/v1/me/shares",
+            "employees: items of their own feed",
+            cells("member", employee="404"),
+        ),
+        Row(
+            "GET",
+            "/l/{code}",
+            "ambassadors",
+            "public (the tracked link people click)",
+            dict.fromkeys(CALLER_NAMES, "allowed"),
+        ),
+    ]
+
+
+def _api_keys() -> list[Row]:
+    admin = "org admin (of the key's organisation)"
+    return [
+        Row("POST", "/v1/api-keys", "ambassadors", admin, cells("org_admin", "other_org_admin")),
+        Row("GET", "/v1/api-keys", "ambassadors", admin, cells("org_admin", "other_org_admin")),
+        Row(
+            "GET",
+            "/v1/api-keys/{api_key_id}",
+            "ambassadors",
+            admin,
+            cells("org_admin", other_org_admin="404"),
+        ),
+        Row(
+            "DELETE",
+            "/v1/api-keys/{api_key_id}",
+            "ambassadors",
+            admin,
+            cells("org_admin", other_org_admin="404"),
+        ),
+    ]
+
+
+def _content() -> list[Row]:
+    seers_of_drafts = ("org_admin", "program_manager", "reviewer", "analyst")
+    blind_keys: dict[str, Outcome] = dict.fromkeys(
+        ("key_programs", "key_metrics", "key_other"), "403"
+    )
+    return [
+        Row(
+            "POST",
+            "/v1/content",
+            "content",
+            "org admin; program managers whose grant covers the target sub-program",
+            cells(*STAFF_ADMINS, other_org_admin="404"),
+        ),
+        Row(
+            "GET",
+            "/v1/content",
+            "content",
+            "any person and content:read keys, filtered (see below)",
+            cells(*PERSONS_OF_A, "key_content", "operator", "other_org_admin"),
+        ),
+        Row(
+            "GET",
+            "/v1/content/{content_id}",
+            "content",
+            "org admin, analysts, staff covering S",
+            cells(*seers_of_drafts, otherwise="404", **blind_keys),
+            variant="draft",
+        ),
+        Row(
+            "GET",
+            "/v1/content/{content_id}",
+            "content",
+            "as a draft, plus S's members and content:read keys",
+            cells(*seers_of_drafts, "member", "key_content", otherwise="404", **blind_keys),
+            variant="published",
+        ),
+        Row(
+            "POST",
+            "/v1/content/{content_id}/approve",
+            "content",
+            "org admin; program managers and reviewers covering S (seen but not allowed: 403)",
+            cells(
+                "org_admin",
+                "program_manager",
+                "reviewer",
+                analyst="403",
+                otherwise="404",
+                **blind_keys,
+            ),
+            variant="draft",
+        ),
+    ]
+
+
+# Which of A's two items each caller finds in GET /v1/content.
+CONTENT_LIST: Mapping[str, frozenset[str]] = {
+    "org_admin": frozenset({"draft", "published"}),
+    "program_manager": frozenset({"draft", "published"}),
+    "reviewer": frozenset({"draft", "published"}),
+    "analyst": frozenset({"draft", "published"}),
+    "member": frozenset({"published"}),
+    "employee": frozenset(),
+    "ungranted_manager": frozenset(),
+    "key_content": frozenset({"published"}),
+    "operator": frozenset(),
+    "other_org_admin": frozenset(),
+}
+
+
+def _metrics() -> list[Row]:
+    readers = ("org_admin", "analyst", "key_metrics", "other_org_admin")
+    rule = "org admin, analysts, metrics:read keys (figures of their own organisation)"
+    return [
+        Row("GET", "/v1/metrics/summary", "metrics", rule, cells(*readers)),
+        Row("GET", "/v1/metrics/content/{content_id}", "metrics", rule, cells(*readers)),
+    ]
+
+
+def _dead_letters(consumer: str) -> list[Row]:
+    base = f"/v1/ops/dead-letters/{consumer}"
+    rule = "platform operators"
+    return [
+        Row(method, f"{base}{suffix}", consumer, rule, cells("operator"))
+        for method, suffix in (
+            ("GET", ""),
+            ("GET", "/{partition}/{offset}"),
+            ("POST", "/{partition}/{offset}/replay"),
+            ("POST", "/replay"),
+        )
+    ]
+
+
+ROWS: tuple[Row, ...] = (
+    *_programs(),
+    *_staff(),
+    *_me(),
+    *_api_keys(),
+    *_content(),
+    *_metrics(),
+    *_dead_letters("content"),
+    *_dead_letters("ambassadors"),
+    *_dead_letters("metrics"),
+)
