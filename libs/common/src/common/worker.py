@@ -24,7 +24,7 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from common import health, housekeeping, metrics
+from common import health, housekeeping, metrics, ops_server
 from common import logging as json_logging
 from common.consuming.filters import SubProgramFilter
 from common.consuming.handlers import Handlers
@@ -208,11 +208,7 @@ def main(spec: WorkerSpec, argv: Sequence[str]) -> None:
     app = build_worker_app(
         WorkerSpec(settings=settings, produces=spec.produces, consumers=spec.consumers)
     )
-    config = uvicorn.Config(
-        app,
-        host=settings.worker_probe_host,
-        port=settings.worker_probe_port,
-        log_config=None,  # our JSON logging is already configured
-        access_log=False,
+    config = ops_server.config(
+        app, host=settings.worker_probe_host, port=settings.worker_probe_port
     )
     uvicorn.Server(config).run()

@@ -9,11 +9,12 @@ from fastapi import FastAPI, Request
 from common.app import ServiceSpec, create_app
 from common.assertions import load_private_key
 from common.health import Check
-from gateway import openapi
+from gateway import frontdoor, openapi, ops
 from gateway.config import Settings
 from gateway.errors import UpstreamUnavailable
 from gateway.identity.signing import AssertionSigner
 from gateway.identity.tokens import TokenVerifier
+from gateway.retry import upstream_transport
 from gateway.router import router
 
 
@@ -31,17 +32,33 @@ def build_app(settings: Settings) -> FastAPI:
         )
     )
     app.state.openapi_document = None
+    # /metrics and the readiness that names upstreams move to the ops port (_resources).
+    ops.keep_off_public(app)
+    frontdoor.install(app, settings)
     return app
 
 
 @contextlib.asynccontextmanager
 async def _resources(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
+    timeout = httpx.Timeout(
+        settings.upstream_timeout_seconds,
+        connect=settings.upstream_connect_timeout_seconds,
+        pool=settings.upstream_pool_timeout_seconds,
+    )
+    limits = httpx.Limits(
+        max_connections=settings.upstream_max_connections,
+        max_keepalive_connections=settings.upstream_max_keepalive_connections,
+        keepalive_expiry=settings.upstream_keepalive_expiry_seconds,
+    )
+    transport = upstream_transport(limits=limits, retry_once=settings.upstream_retry_once)
     # One pooled client for every request; redirects go back to the caller, never followed.
-    async with httpx.AsyncClient(
-        timeout=httpx.Timeout(settings.upstream_timeout_seconds), follow_redirects=False
-    ) as client:
+    async with (
+        httpx.AsyncClient(transport=transport, timeout=timeout, follow_redirects=False) as client,
+        ops.serving(app, host=settings.ops_host, port=settings.ops_port) as ops_url,
+    ):
         app.state.http = client
+        app.state.ops_url = ops_url
         app.state.token_verifier = TokenVerifier(
             settings.oidc_issuers,
             client,
