@@ -9,3 +9,7 @@ class ContentNotFound(NotFound):
 
 class ContentAlreadyPublished(Conflict):
     code = "content_already_published"
+
+
+class SubProgramNotFound(NotFound):
+    code = "sub_program_not_found"

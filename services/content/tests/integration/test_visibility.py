@@ -114,7 +114,7 @@ class Org:
     def admin(self) -> Headers:
         return self.tenant.headers(admin=True)
 
-    def access_events(self) -> list[Envelope]:
+    def access_events(self) -> list[Envelope | bytes]:
         org = self.tenant.org_id
         return [
             sub_program_created(org, self.program, self.s1),
@@ -305,11 +305,13 @@ async def test_program_manager_creates_only_where_a_grant_covers(
     uncovered = await create(org.s3, manager)
     unknown = await create(uuid.uuid4(), manager)
     by_reviewer = await create(org.s1, org.as_(org.reviewer, "reviewer"))
+    by_role_alone = await create(org.s1, org.as_(uuid.uuid4(), "program_manager"))
 
     assert covered.status_code == 201
     assert uncovered.status_code == 403
     assert (unknown.status_code, unknown.json()["errors"][0]["field"]) == (422, "sub_program_id")
     assert by_reviewer.status_code == 403
+    assert by_role_alone.status_code == 403
 
 
 async def test_other_organisation_sees_nothing_even_with_a_grant_on_the_same_ids(
@@ -336,6 +338,10 @@ async def test_other_organisation_sees_nothing_even_with_a_grant_on_the_same_ids
         seen = await client.get(f"/v1/content/{org.items['s1-draft']}", headers=headers)
         approve = await client.post(f"/v1/content/{org.items['s1-draft']}/approve", headers=headers)
         assert (seen.status_code, approve.status_code) == (404, 404)
+    # Org A's sub-program is another organisation's: not found, even for org B's admin.
+    body = {"sub_program_id": str(org.s1), "title": "Planted"}
+    planted = await client.post("/v1/content", json=body, headers=intruder_org.headers(admin=True))
+    assert (planted.status_code, planted.json()["errors"][0]["field"]) == (404, "sub_program_id")
 
 
 def _user_of(event: Envelope) -> uuid.UUID:

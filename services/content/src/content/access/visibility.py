@@ -17,6 +17,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from common.auth import Principal
 from common.errors import Forbidden, InvalidInput
 from content.access.models import AccessMembership, AccessStaffGrant, AccessSubProgram
+from content.errors import SubProgramNotFound
 from content.models import ContentItem, ContentStatus
 
 STAFF_ROLES = ("program_manager", "reviewer")
@@ -47,19 +48,25 @@ def visible_to(principal: Principal) -> ColumnElement[bool]:
 async def require_may_create(
     session: AsyncSession, *, principal: Principal, sub_program_id: uuid.UUID
 ) -> None:
-    """Org admins create anywhere; program managers in the sub-programs their grants cover."""
-    if principal.kind == "user" and principal.is_org_admin:
+    """Org admins create anywhere in their organisation; program managers where a grant covers.
+
+    Who may create nowhere is a 403; another organisation's sub-program is a 404 for the others.
+    A sub-program not projected yet is accepted from an org admin (its event may still be on its
+    way), and a 422 for a program manager (no grant of theirs can cover it yet).
+    """
+    admin = principal.kind == "user" and principal.is_org_admin
+    if not admin and not await _is_program_manager(session, principal):
+        raise Forbidden("creating content needs the 'org_admin' role or a program_manager grant")
+    owner = await _organisation_of(session, sub_program_id=sub_program_id)
+    if owner is not None and owner != principal.org_id:
+        raise SubProgramNotFound(f"sub-program {sub_program_id} not found", field="sub_program_id")
+    if admin:
         return
     if await _covers(session, principal, sub_program_id=sub_program_id, roles=("program_manager",)):
         return
-    if await _is_program_manager(session, principal) and not await _known(
-        session, principal, sub_program_id=sub_program_id
-    ):
+    if owner is None:
         raise InvalidInput(f"unknown sub-program {sub_program_id}", field="sub_program_id")
-    raise Forbidden(
-        "creating content needs the 'org_admin' role or a program_manager grant on this "
-        "sub-program or its program"
-    )
+    raise Forbidden("no program_manager grant of yours covers this sub-program or its program")
 
 
 async def require_may_approve(
@@ -134,9 +141,9 @@ async def _is_program_manager(session: AsyncSession, principal: Principal) -> bo
     return (await session.execute(query.limit(1))).first() is not None
 
 
-async def _known(session: AsyncSession, principal: Principal, *, sub_program_id: uuid.UUID) -> bool:
-    query = select(col(AccessSubProgram.sub_program_id)).where(
-        col(AccessSubProgram.org_id) == principal.org_id,
-        col(AccessSubProgram.sub_program_id) == sub_program_id,
+async def _organisation_of(session: AsyncSession, *, sub_program_id: uuid.UUID) -> uuid.UUID | None:
+    query = select(col(AccessSubProgram.org_id)).where(
+        col(AccessSubProgram.sub_program_id) == sub_program_id
     )
-    return (await session.execute(query)).first() is not None
+    owner: uuid.UUID | None = await session.scalar(query)
+    return owner
