@@ -5,6 +5,7 @@ correlation id     (common.app) logs and x-request-id for all below
 path hygiene       400 before anything routes, counts or authenticates
 CORS               preflights answered; refusals below stay readable by allowed frontends
 rate limits        429 before the body is read or a token verified
+ops paths          public /metrics is 404, /readyz names nothing (the ops port has both)
 body size, metrics (common.app), then routing and authentication
 """
 
@@ -15,6 +16,7 @@ from common.correlation import CorrelationMiddleware
 from gateway import ratelimit, security
 from gateway.config import Settings
 from gateway.hygiene import PathHygieneMiddleware
+from gateway.ops import OpsPathsOffPublicMiddleware
 
 
 def install(app: FastAPI, settings: Settings) -> None:
@@ -23,6 +25,7 @@ def install(app: FastAPI, settings: Settings) -> None:
         Middleware(PathHygieneMiddleware),
         security.cors_middleware(security.cors_origins(settings.cors_origins)),
         Middleware(ratelimit.RateLimitMiddleware, limits=ratelimit.limits_from(settings)),
+        Middleware(OpsPathsOffPublicMiddleware),
     ]
     # user_middleware runs outermost first; ours go just inside the correlation middleware.
     stack = app.user_middleware

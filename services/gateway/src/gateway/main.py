@@ -32,8 +32,7 @@ def build_app(settings: Settings) -> FastAPI:
         )
     )
     app.state.openapi_document = None
-    # /metrics and the readiness that names upstreams move to the ops port (_resources).
-    ops.keep_off_public(app)
+    # /metrics and the readiness that names upstreams live on the ops port (_resources).
     frontdoor.install(app, settings)
     return app
 

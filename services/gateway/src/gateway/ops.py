@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from common import health, metrics, ops_server
 from common.errors import problem
@@ -14,12 +15,27 @@ from common.errors import problem
 OPS_ONLY_PATHS = frozenset({"/metrics", "/readyz"})
 
 
-def keep_off_public(app: FastAPI) -> None:
-    """Remove the ops-only routes from the public app and give it a readiness without details."""
-    app.router.routes[:] = [
-        route for route in app.router.routes if getattr(route, "path", None) not in OPS_ONLY_PATHS
-    ]
-    app.add_api_route("/readyz", public_readyz, include_in_schema=False)
+class OpsPathsOffPublicMiddleware:
+    """On the public port /metrics does not exist and /readyz names nothing.
+
+    A guard in front of the routes rather than route surgery: common.app includes the probe
+    routers in every service, and the guard holds whatever shape FastAPI gives included routes.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] not in OPS_ONLY_PATHS:
+            await self.app(scope, receive, send)
+            return
+        if scope["path"] == "/readyz":
+            response = await public_readyz(Request(scope, receive))
+        else:  # the same answer as any path the gateway does not serve
+            response = problem(
+                status=404, code="not_found", detail="Not Found", instance=scope["path"]
+            )
+        await response(scope, receive, send)
 
 
 async def public_readyz(request: Request) -> Response:
