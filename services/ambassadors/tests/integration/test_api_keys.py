@@ -1,6 +1,7 @@
 """API keys at the service: org admins manage them, the gateway alone introspects them."""
 
 import asyncio
+import logging
 import re
 import uuid
 from collections.abc import AsyncIterator
@@ -269,7 +270,9 @@ async def test_replayed_create_is_409_naming_the_key_and_never_repeats_the_secre
     assert secret not in replay.text
     assert (changed.status_code, changed.json()["errors"][0]["field"]) == (422, "Idempotency-Key")
     async with service.db.transaction() as session:
-        stored = (await session.execute(select(col(IdempotencyRecord.response_body)))).scalars().all()
+        stored = (
+            (await session.execute(select(col(IdempotencyRecord.response_body)))).scalars().all()
+        )
         keys = (
             await session.execute(
                 select(func.count()).select_from(ApiKey).where(col(ApiKey.org_id) == tenant.org_id)
@@ -358,3 +361,21 @@ async def test_introspection_notes_last_use_at_most_once_a_minute(service: Servi
 
     assert first_use is not None and within_a_minute == first_use
     assert later is not None and later > a_while_ago + timedelta(seconds=60)
+
+
+async def test_nothing_logs_the_secret_even_at_debug_level(
+    service: Service, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    tenant = Tenant()
+    created = await create_key(service, tenant)
+    secret = created["key"]
+
+    await service.introspect(secret)
+    await service.introspect(secret[:-1])
+    await service.client.get(f"{KEYS}/{created['id']}", headers=tenant.headers(admin=True))
+    await service.client.delete(f"{KEYS}/{created['id']}", headers=tenant.headers(admin=True))
+    await service.introspect(secret)
+
+    assert caplog.records  # the capture works: requests were logged, just never the key
+    assert secret.split("_", 2)[2] not in caplog.text
