@@ -66,6 +66,8 @@ async def running_stack(
             "GATEWAY_ENV": "test",
             "GATEWAY_OIDC_ISSUERS": identity.issuer_config(),
             "GATEWAY_LOG_LEVEL": "WARNING",
+            # /metrics and detailed /readyz: the gateway's ops port, never its public one.
+            "GATEWAY_OPS_PORT": str(free_port()),
             **{f"GATEWAY_{name.upper()}_URL": services[name].url for name in DB_SERVICES},
             **(gateway_env or {}),
         },
