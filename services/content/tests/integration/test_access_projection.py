@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from aiokafka import ConsumerRecord
 from sqlalchemy import select
+from sqlmodel import col
 
 from common.consuming.applier import BatchApplier
 from common.consuming.handlers import Delivery
@@ -114,14 +115,16 @@ def consumer(db: Database, settings: Settings) -> Consumer:
 
 async def members(db: Database) -> list[uuid.UUID]:
     async with db.transaction() as session:
-        query = select(AccessMembership.user_id).where(AccessMembership.sub_program_id == SUB)
+        query = select(col(AccessMembership.user_id)).where(
+            col(AccessMembership.sub_program_id) == SUB
+        )
         return list((await session.execute(query)).scalars())
 
 
 async def grants(db: Database) -> list[tuple[Any, ...]]:
     async with db.transaction() as session:
-        query = select(AccessStaffGrant.user_id, AccessStaffGrant.role).where(
-            AccessStaffGrant.scope_id == SUB
+        query = select(col(AccessStaffGrant.user_id), col(AccessStaffGrant.role)).where(
+            col(AccessStaffGrant.scope_id) == SUB
         )
         return [tuple(row) for row in await session.execute(query)]
 
