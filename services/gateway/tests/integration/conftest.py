@@ -157,6 +157,7 @@ def settings_for(upstreams: dict[str, Upstream], **overrides: Any) -> Settings:
         "env": "test",
         "oidc_issuers": json.loads(identity.issuer_config()),
         "max_request_bytes": MAX_BODY,
+        "ops_port": 0,  # a free port: a `make run` gateway may hold 9000
         **{f"{name}_url": upstream.url for name, upstream in upstreams.items()},
     }
     return Settings(**{**values, **overrides})
