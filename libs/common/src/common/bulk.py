@@ -2,7 +2,8 @@
 
 On PostgreSQL the rows travel as one array per column through `unnest`, so the statement is the
 same for every batch (prepared once by asyncpg) instead of a multi-VALUES text compiled anew each
-time; SQLite (`make run`) takes an executemany. Optionally ON CONFLICT DO NOTHING on given columns.
+time; SQLite (`make run`) takes an executemany. Optionally ON CONFLICT DO NOTHING on given columns,
+or (upsert_rows) ON CONFLICT DO UPDATE under a condition.
 """
 
 from collections.abc import Mapping, Sequence
@@ -32,19 +33,55 @@ async def insert_rows(
             statement = statement.on_conflict_do_nothing(index_elements=list(skip_conflicts_on))
         await session.execute(statement, list(rows))
         return
+    on_conflict = f" ON CONFLICT ({', '.join(skip_conflicts_on)}) DO NOTHING"
+    await _insert_unnested(session, table, rows, on_conflict if skip_conflicts_on else "")
+
+
+async def upsert_rows(
+    session: AsyncSession,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    key: tuple[str, ...],
+    update: tuple[str, ...],
+    only_where: str,
+) -> None:
+    """Insert every row; where one with the same `key` exists, overwrite its `update` columns
+    only if `only_where` holds: SQL over `excluded.<column>` (the new row) and
+    `<table name>.<column>` (the stored one), which both engines read alike. The rows' keys
+    must be distinct (a statement may not change one row twice)."""
+    if not rows:
+        return
+    where = text(only_where)
+    if session.get_bind().dialect.name != "postgresql":
+        statement = upsert.insert(session, table)
+        statement = statement.on_conflict_do_update(
+            index_elements=list(key),
+            set_={name: statement.excluded[name] for name in update},
+            where=where,
+        )
+        await session.execute(statement, list(rows))
+        return
+    assignments = ", ".join(f"{name} = excluded.{name}" for name in update)
+    on_conflict = f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {assignments} WHERE {only_where}"
+    await _insert_unnested(session, table, rows, on_conflict)
+
+
+async def _insert_unnested(
+    session: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]], on_conflict: str
+) -> None:
     columns = tuple(c.name for c in table.columns)
     params = {f"c{i}": [row[name] for row in rows] for i, name in enumerate(columns)}
-    await session.execute(_unnest_insert(table, columns, skip_conflicts_on), params)
+    await session.execute(_unnest_insert(table, columns, on_conflict), params)
 
 
 @cache
-def _unnest_insert(table: Table, columns: tuple[str, ...], conflict: tuple[str, ...]) -> TextClause:
+def _unnest_insert(table: Table, columns: tuple[str, ...], on_conflict: str) -> TextClause:
     dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
     arrays = ", ".join(
         f"CAST(:c{i} AS {table.c[name].type.compile(dialect=dialect)}[])"
         for i, name in enumerate(columns)
     )
-    on_conflict = f" ON CONFLICT ({', '.join(conflict)}) DO NOTHING" if conflict else ""
     names = ", ".join(columns)
     statement = text(
         f"INSERT INTO {table.name} ({names}) SELECT * FROM unnest({arrays}){on_conflict}"

@@ -1,12 +1,14 @@
-"""The access read model, as the consumer applies it: idempotent, and in order per key.
+"""The access read model, as the consumer applies it: idempotent, and ordered by change time.
 
 Batches go through the consumer's real batch applier (inbox claim, handlers, one transaction)
 on real PostgreSQL; only the Kafka poll is left out, so a batch's content is decided here.
+Each event gets a time of its own, later than the one made before it, unless a test says `at`.
 """
 
+import itertools
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -26,6 +28,13 @@ from content.access.models import AccessMembership, AccessStaffGrant
 from content.config import Settings
 
 ORG, SUB = uuid.uuid4(), uuid.uuid4()
+_ticks = itertools.count()
+START = datetime.now(UTC)
+
+
+def tick() -> datetime:
+    """A time later than every one handed out before (datetime.now() can repeat itself)."""
+    return START + timedelta(seconds=next(_ticks))
 
 
 class Consumer:
@@ -72,7 +81,7 @@ def wrap(payload: EventPayload, key: uuid.UUID) -> Envelope:
     return Envelope.wrap(payload, source="/services/ambassadors", subject="s", key=str(key))
 
 
-def membership(user_id: uuid.UUID, change: str) -> Envelope:
+def membership(user_id: uuid.UUID, change: str, *, at: datetime | None = None) -> Envelope:
     payload = MembershipChangedV1.model_validate(
         {
             "org_id": ORG,
@@ -80,13 +89,15 @@ def membership(user_id: uuid.UUID, change: str) -> Envelope:
             "user_id": user_id,
             "ambassador_id": uuid.uuid4(),
             "change": change,
-            "changed_at": datetime.now(UTC),
+            "changed_at": at or tick(),
         }
     )
     return wrap(payload, SUB)
 
 
-def grant(user_id: uuid.UUID, change: str, *, role: str = "reviewer") -> Envelope:
+def grant(
+    user_id: uuid.UUID, change: str, *, role: str = "reviewer", at: datetime | None = None
+) -> Envelope:
     payload = StaffRoleChangedV1.model_validate(
         {
             "org_id": ORG,
@@ -95,7 +106,7 @@ def grant(user_id: uuid.UUID, change: str, *, role: str = "reviewer") -> Envelop
             "scope_type": "sub_program",
             "scope_id": SUB,
             "change": change,
-            "changed_at": datetime.now(UTC),
+            "changed_at": at or tick(),
         }
     )
     return wrap(payload, SUB)
@@ -116,7 +127,7 @@ def consumer(db: Database, settings: Settings) -> Consumer:
 async def members(db: Database) -> list[uuid.UUID]:
     async with db.transaction() as session:
         query = select(col(AccessMembership.user_id)).where(
-            col(AccessMembership.sub_program_id) == SUB
+            col(AccessMembership.sub_program_id) == SUB, col(AccessMembership.is_member)
         )
         return list((await session.execute(query)).scalars())
 
@@ -124,7 +135,7 @@ async def members(db: Database) -> list[uuid.UUID]:
 async def grants(db: Database) -> list[tuple[Any, ...]]:
     async with db.transaction() as session:
         query = select(col(AccessStaffGrant.user_id), col(AccessStaffGrant.role)).where(
-            col(AccessStaffGrant.scope_id) == SUB
+            col(AccessStaffGrant.scope_id) == SUB, col(AccessStaffGrant.is_granted)
         )
         return [tuple(row) for row in await session.execute(query)]
 
@@ -185,3 +196,73 @@ async def test_grants_follow_granted_and_revoked_in_order(consumer: Consumer, db
     await consumer.apply(grant(kept, "revoked", role="program_manager"))  # not a grant they hold
 
     assert sorted(await grants(db)) == sorted([(kept, "reviewer"), (regranted, "reviewer")])
+
+
+async def test_an_older_joined_told_after_left_changes_nothing(
+    consumer: Consumer, db: Database
+) -> None:
+    # "joined" was dead-lettered, the person left meanwhile, then the operator replays it.
+    replayed, redelivered = uuid.uuid4(), uuid.uuid4()
+    joined_first, joined_second = membership(replayed, "joined"), membership(redelivered, "joined")
+    await consumer.apply(membership(replayed, "left"))
+    await consumer.apply(joined_first)
+    # In one batch, the older one last: its place in the batch does not make it win either.
+    await consumer.apply(membership(redelivered, "left"), joined_second)
+
+    assert await members(db) == []
+
+
+async def test_an_older_granted_told_after_revoked_changes_nothing(
+    consumer: Consumer, db: Database
+) -> None:
+    replayed, in_one_batch = uuid.uuid4(), uuid.uuid4()
+    granted_first, granted_second = grant(replayed, "granted"), grant(in_one_batch, "granted")
+    await consumer.apply(grant(replayed, "revoked"))
+    await consumer.apply(granted_first)
+    await consumer.apply(grant(in_one_batch, "revoked"), granted_second)
+
+    assert await grants(db) == []
+
+
+async def test_a_newer_change_still_wins_over_a_tombstone(consumer: Consumer, db: Database) -> None:
+    person = uuid.uuid4()
+    await consumer.apply(membership(person, "joined"), grant(person, "granted"))
+    await consumer.apply(membership(person, "left"), grant(person, "revoked"))
+
+    await consumer.apply(membership(person, "joined"), grant(person, "granted"))
+
+    assert (await members(db), await grants(db)) == ([person], [(person, "reviewer")])
+
+
+async def test_equal_times_end_the_membership_or_grant_in_any_order(
+    consumer: Consumer, db: Database
+) -> None:
+    # We cannot tell which came last: deny, whatever the arrival order or batching.
+    at = tick()
+    users = [uuid.uuid4() for _ in range(4)]
+    a, b, c, d = users
+    await consumer.apply(membership(a, "joined", at=at), membership(a, "left", at=at))
+    await consumer.apply(membership(b, "left", at=at), membership(b, "joined", at=at))
+    await consumer.apply(membership(c, "joined", at=at))
+    await consumer.apply(membership(c, "left", at=at))
+    await consumer.apply(membership(d, "left", at=at))
+    await consumer.apply(membership(d, "joined", at=at))
+    for user in users:
+        await consumer.apply(grant(user, "granted", at=at))
+    for user in users:
+        await consumer.apply(grant(user, "revoked", at=at), grant(user, "granted", at=at))
+
+    assert (await members(db), await grants(db)) == ([], [])
+
+
+async def test_the_same_state_told_again_with_its_own_time_changes_nothing(
+    consumer: Consumer, db: Database
+) -> None:
+    # What `ambassadors.republish` sends: current state, stamped with the row's own time.
+    person = uuid.uuid4()
+    at = tick()
+    await consumer.apply(membership(person, "joined", at=at), grant(person, "granted", at=at))
+
+    await consumer.apply(membership(person, "joined", at=at), grant(person, "granted", at=at))
+
+    assert (await members(db), await grants(db)) == ([person], [(person, "reviewer")])

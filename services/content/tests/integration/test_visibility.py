@@ -76,7 +76,13 @@ def membership(org_id: uuid.UUID, user_id: uuid.UUID, sub: uuid.UUID, change: st
 
 
 def staff_role(
-    org_id: uuid.UUID, user_id: uuid.UUID, *, role: str, scope_type: str, scope_id: uuid.UUID
+    org_id: uuid.UUID,
+    user_id: uuid.UUID,
+    *,
+    role: str,
+    scope_type: str,
+    scope_id: uuid.UUID,
+    change: str = "granted",
 ) -> Envelope:
     payload = StaffRoleChangedV1.model_validate(
         {
@@ -85,7 +91,7 @@ def staff_role(
             "role": role,
             "scope_type": scope_type,
             "scope_id": scope_id,
-            "change": "granted",
+            "change": change,
             "changed_at": datetime.now(UTC),
         }
     )
@@ -368,3 +374,39 @@ async def test_joined_then_left_is_not_a_member(
     )
 
     assert await titles(client, org.as_(leaver, "employee")) == set()
+
+
+async def test_revoked_grants_show_nothing(
+    client: httpx.AsyncClient, org: Org, settings: Settings
+) -> None:
+    org_id = org.tenant.org_id
+    marker = membership(org_id, uuid.uuid4(), org.s1, "joined")
+    revoked = [
+        staff_role(
+            org_id,
+            org.reviewer,
+            role="reviewer",
+            scope_type="sub_program",
+            scope_id=org.s1,
+            change="revoked",
+        ),
+        staff_role(
+            org_id,
+            org.manager,
+            role="program_manager",
+            scope_type="program",
+            scope_id=org.program,
+            change="revoked",
+        ),
+    ]
+    await publish(settings.kafka_bootstrap_servers, settings.topic(TOPIC), [*revoked, marker])
+    await eventually(
+        lambda: titles(client, org.as_(_user_of(marker), "employee")),
+        lambda seen: seen == {"s1-published"},
+    )
+
+    # Their rows stay, as tombstones of the revocation: nothing is shown through them.
+    assert await titles(client, org.as_(org.reviewer, "reviewer")) == set()
+    # The program's revocation has another key (maybe another partition): wait for it.
+    manager = org.as_(org.manager, "program_manager")
+    await eventually(lambda: titles(client, manager), lambda seen: seen == set())

@@ -92,6 +92,7 @@ def covered_sub_programs(
         col(AccessStaffGrant.org_id) == principal.org_id,
         col(AccessStaffGrant.user_id) == principal.user_id,
         col(AccessStaffGrant.role).in_(roles),
+        col(AccessStaffGrant.is_granted),  # not a revoked grant's tombstone
     )
     on_sub_programs = select(grant).where(*mine, col(AccessStaffGrant.scope_type) == "sub_program")
     via_programs = (
@@ -111,6 +112,7 @@ def member_sub_programs(principal: Principal) -> SelectOfScalar[uuid.UUID]:
     return select(col(AccessMembership.sub_program_id)).where(
         col(AccessMembership.org_id) == principal.org_id,
         col(AccessMembership.user_id) == principal.user_id,
+        col(AccessMembership.is_member),  # not a departed member's tombstone
     )
 
 
@@ -137,6 +139,7 @@ async def _is_program_manager(session: AsyncSession, principal: Principal) -> bo
         col(AccessStaffGrant.org_id) == principal.org_id,
         col(AccessStaffGrant.user_id) == principal.user_id,
         col(AccessStaffGrant.role) == "program_manager",
+        col(AccessStaffGrant.is_granted),
     )
     return (await session.execute(query.limit(1))).first() is not None
 
