@@ -4,6 +4,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import hop_report
 from measure import BENCH
 from profiling import WAITING
 
@@ -41,6 +42,7 @@ def verdict(key: str, entry: Entry) -> str:
         "backbone.ingest": lambda e: e["ratio"] >= 0.5,
         "backbone.relay": lambda e: e["ratio"] >= 0.8,
         "backbone.approval_to_feed": lambda e: e["p50_ms"] <= 42.5 and e["p99_ms"] <= 66.3,
+        "gateway.hop": hop_report.met,
     }
     check = checks.get(key)
     if check is None:
@@ -266,6 +268,10 @@ SECTIONS: dict[str, tuple[str, Callable[[Entry], str]]] = {
     "backbone.ingest": ("Metrics ingestion on PostgreSQL", _ingest),
     "backbone.relay": ("Outbox relay throughput", _relay),
     "backbone.approval_to_feed": ("Approval -> visible in the feed", _approval),
+    "gateway.hop": (
+        "The gateway hop: a proxied feed read against the same read direct",
+        hop_report.section,
+    ),
 }
 
 

@@ -12,6 +12,7 @@ import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import gateway_hop
 import ingest
 import latency
 import report
@@ -22,6 +23,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "backbone.ingest": ingest.measure,
     "backbone.relay": throughput.measure,
     "backbone.approval_to_feed": latency.measure,
+    "gateway.hop": gateway_hop.measure,
 }
 
 
