@@ -43,10 +43,6 @@ class StaffRoles:
 
     held: frozenset[tuple[str, uuid.UUID]]
 
-    def scopes(self, role: StaffRole) -> frozenset[uuid.UUID]:
-        """Ids of the programs and sub-programs on which the person holds the role."""
-        return frozenset(scope_id for held_role, scope_id in self.held if held_role == role)
-
     def covers(self, role: StaffRole, scope: Scope) -> bool:
         """True when the role is held on the scope itself or on its program."""
         return (role, scope.id) in self.held or (role, scope.program_id) in self.held
