@@ -16,7 +16,7 @@ import pytest
 
 from advocacy_testing import identity
 from advocacy_testing.apps import Tenant
-from advocacy_testing.permission_matrix import World, check, fresh_draft
+from advocacy_testing.permission_matrix import Headers, World, check, fresh_draft
 from advocacy_testing.permissions import CALLER_NAMES, CONTENT_LIST, ROWS
 from advocacy_testing.polling import eventually
 from advocacy_testing.stack import Stack, running_stack
@@ -60,52 +60,47 @@ async def world(stack: Stack) -> World:
         return await org_a(gw)
 
 
-async def created(response: httpx.Response) -> dict[str, Any]:
+async def created(
+    gw: httpx.AsyncClient, url: str, body: dict[str, Any], headers: dict[str, str]
+) -> dict[str, Any]:
+    response = await gw.post(url, json=body, headers=headers)
     assert response.status_code == 201, response.text
     return dict(response.json())
 
 
-async def org_a(gw: httpx.AsyncClient) -> World:
-    org = Tenant()
-    people = {name: uuid.uuid4() for name in PERSON_ROLES}
-    people["org_admin"] = org.admin_id
-    headers = {
-        name: org.headers(roles=roles, user_id=people[name]) for name, roles in PERSON_ROLES.items()
-    }
-    admin = headers["org_admin"]
+async def callers(
+    gw: httpx.AsyncClient, org: Tenant, people: dict[str, uuid.UUID]
+) -> dict[str, Headers]:
+    """Every column's credential: IdP tokens for persons, real API keys made by A's admin."""
+    headers = {name: org.headers(roles=PERSON_ROLES[name], user_id=people[name]) for name in people}
     for name, scopes in KEY_SCOPES.items():
-        key = await created(
-            await gw.post("/v1/api-keys", json={"name": name, "scopes": scopes}, headers=admin)
-        )
+        body = {"name": name, "scopes": scopes}
+        key = await created(gw, "/v1/api-keys", body, headers["org_admin"])
         headers[name] = {"Authorization": f"Bearer {key['key']}"}
     headers["operator"] = Tenant().headers(roles=["operator"])
     headers["other_org_admin"] = Tenant().headers(roles=["org_admin"])
+    return headers
 
-    program = (await created(await gw.post("/v1/programs", json={"name": "P"}, headers=admin)))[
-        "id"
-    ]
+
+async def org_a(gw: httpx.AsyncClient) -> World:
+    org = Tenant()
+    people = {name: uuid.uuid4() for name in PERSON_ROLES} | {"org_admin": org.admin_id}
+    headers = await callers(gw, org, people)
+    admin, member = headers["org_admin"], headers["member"]
+    program = (await created(gw, "/v1/programs", {"name": "P"}, admin))["id"]
     subs = [
-        (
-            await created(
-                await gw.post(
-                    f"/v1/programs/{program}/sub-programs", json={"name": n}, headers=admin
-                )
-            )
-        )["id"]
-        for n in ("S", "S2")
+        (await created(gw, f"/v1/programs/{program}/sub-programs", {"name": name}, admin))["id"]
+        for name in ("S", "S2")
     ]
     for caller, scope, role in (
         ("program_manager", f"/v1/programs/{program}", "program_manager"),
         ("reviewer", f"/v1/sub-programs/{subs[0]}", "reviewer"),
     ):
-        body = {"user_id": str(people[caller]), "role": role}
-        await created(await gw.post(f"{scope}/staff", json=body, headers=admin))
-    member = headers["member"]
+        await created(gw, f"{scope}/staff", {"user_id": str(people[caller]), "role": role}, admin)
     for sub, network in zip(subs, ("linkedin", "x"), strict=True):
         membership = {"network": network, "audience_size": 100}
-        joined = await gw.post(f"/v1/sub-programs/{sub}/members", json=membership, headers=member)
-        await created(joined)
-
+        await created(gw, f"/v1/sub-programs/{sub}/members", membership, member)
+    hr_key = await created(gw, "/v1/api-keys", {"name": "HR", "scopes": ["hr:write"]}, admin)
     world = World(
         headers=headers,
         program_id=program,
@@ -113,32 +108,28 @@ async def org_a(gw: httpx.AsyncClient) -> World:
         second_sub_program_id=subs[1],
         published_id="",
         link_code="",
-        api_key_id="",
+        api_key_id=hr_key["id"],
     )
+    await add_content_and_a_share(gw, world)
+    await content_has_seen_the_grants_and_memberships(gw, world)
+    return world
+
+
+async def add_content_and_a_share(gw: httpx.AsyncClient, world: World) -> None:
+    """A draft and a published item in S; the member shares the published one on X."""
     world.draft_id = await fresh_draft(gw, world)
     world.published_id = await fresh_draft(gw, world)
-    approved = await gw.post(f"/v1/content/{world.published_id}/approve", headers=admin)
+    approved = await gw.post(f"/v1/content/{world.published_id}/approve", headers=world.admin)
     assert approved.status_code == 200, approved.text
+    member = world.headers["member"]
 
     async def feed() -> list[Any]:
         return list((await gw.get("/v1/me/feed", headers=member)).json()["items"])
 
     await eventually(feed, lambda items: len(items) == 1)
-    share = await created(
-        await gw.post(
-            "/v1/me/shares", json={"content_id": world.published_id, "network": "x"}, headers=member
-        )
-    )
+    body = {"content_id": world.published_id, "network": "x"}
+    share = await created(gw, "/v1/me/shares", body, member)
     world.link_code = share["tracked_url"].rsplit("/", 1)[1]
-    world.api_key_id = (
-        await created(
-            await gw.post(
-                "/v1/api-keys", json={"name": "HR", "scopes": ["hr:write"]}, headers=admin
-            )
-        )
-    )["id"]
-    await content_has_seen_the_grants_and_memberships(gw, world)
-    return world
 
 
 async def content_has_seen_the_grants_and_memberships(gw: httpx.AsyncClient, world: World) -> None:

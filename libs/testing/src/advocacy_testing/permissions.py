@@ -225,14 +225,14 @@ def _api_keys() -> list[Row]:
             "/v1/api-keys/{api_key_id}",
             "ambassadors",
             admin,
-            cells("org_admin", other_org_admin="404"),
+            cells("org_admin", **A_OBJECT),
         ),
         Row(
             "DELETE",
             "/v1/api-keys/{api_key_id}",
             "ambassadors",
             admin,
-            cells("org_admin", other_org_admin="404"),
+            cells("org_admin", **A_OBJECT),
         ),
     ]
 
