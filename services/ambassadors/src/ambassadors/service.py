@@ -6,7 +6,7 @@ from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ambassadors import intents, repository
+from ambassadors import access_events, intents, repository
 from ambassadors.errors import (
     AlreadyMember,
     AlreadyShared,
@@ -28,13 +28,7 @@ from ambassadors.staff import access
 from ambassadors.staff.access import Scope
 from common.auth import Principal
 from common.errors import Forbidden
-from common.events.contracts.ambassadors import (
-    LinkClickedV1,
-    MembershipChangedV1,
-    ProgramCreatedV1,
-    ShareCreatedV1,
-    SubProgramCreatedV1,
-)
+from common.events.contracts.ambassadors import LinkClickedV1, ShareCreatedV1
 from common.events.envelope import EventPayload
 from common.outbox import add_event
 
@@ -46,20 +40,7 @@ def create_program(session: AsyncSession, *, principal: Principal, data: Program
     principal.require("org_admin")
     program = Program(org_id=principal.org_id, name=data.name, created_at=datetime.now(UTC))
     session.add(program)
-    add_event(
-        session,
-        ProgramCreatedV1(
-            program_id=program.id,
-            org_id=program.org_id,
-            name=program.name,
-            created_at=program.created_at,
-        ),
-        source=SOURCE,
-        subject=f"programs/{program.id}",
-        key=str(program.id),
-        orgid=str(program.org_id),
-        programid=str(program.id),
-    )
+    access_events.program_created(session, program)
     return program
 
 
@@ -79,23 +60,7 @@ async def create_sub_program(
         created_at=datetime.now(UTC),
     )
     session.add(sub)
-    add_event(
-        session,
-        SubProgramCreatedV1(
-            sub_program_id=sub.id,
-            program_id=sub.program_id,
-            org_id=sub.org_id,
-            name=sub.name,
-            kind=sub.kind,
-            created_at=sub.created_at,
-        ),
-        source=SOURCE,
-        subject=f"sub-programs/{sub.id}",
-        key=str(sub.id),
-        orgid=str(sub.org_id),
-        programid=str(sub.program_id),
-        subprogramid=str(sub.id),
-    )
+    access_events.sub_program_created(session, sub)
     return sub
 
 
@@ -158,23 +123,14 @@ def _announce_membership(
     sub: SubProgram,
     change: Literal["joined", "left"],
 ) -> None:
-    # Keyed by the sub-program: its members' comings and goings arrive in order.
-    add_event(
+    # Stamped after the write: a join that waited on a concurrent departure is newer than it.
+    access_events.membership_changed(
         session,
-        MembershipChangedV1(
-            org_id=membership.org_id,
-            sub_program_id=sub.id,
-            user_id=principal.user_id,
-            ambassador_id=membership.ambassador_id,
-            change=change,
-            changed_at=datetime.now(UTC),
-        ),
-        source=SOURCE,
-        subject=f"memberships/{membership.id}",
-        key=str(sub.id),
-        orgid=str(membership.org_id),
-        programid=str(sub.program_id),
-        subprogramid=str(sub.id),
+        membership,
+        user_id=principal.user_id,
+        program_id=sub.program_id,
+        change=change,
+        changed_at=datetime.now(UTC),
     )
 
 

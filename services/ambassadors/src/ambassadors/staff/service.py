@@ -6,6 +6,7 @@ from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ambassadors import access_events
 from ambassadors.errors import AlreadyGranted, GrantNotFound
 from ambassadors.staff import access, repository
 from ambassadors.staff.access import Scope, StaffRole
@@ -13,10 +14,7 @@ from ambassadors.staff.models import StaffGrant
 from ambassadors.staff.schemas import StaffGrantCreate
 from common.auth import Principal
 from common.errors import Forbidden
-from common.events.contracts.ambassadors import StaffRoleChangedV1
-from common.outbox import add_event
 
-SOURCE = "/services/ambassadors"
 ALL_ROLES: tuple[StaffRole, ...] = ("program_manager", "reviewer")
 
 
@@ -101,26 +99,6 @@ def _announce(
     scope: Scope,
     change: Literal["granted", "revoked"],
 ) -> None:
-    # Keyed by the scope: every change of one program's or sub-program's staff arrives in order.
-    add_event(
-        session,
-        StaffRoleChangedV1(
-            org_id=row.org_id,
-            user_id=row.user_id,
-            role=_role(row.role),
-            scope_type=scope.type,
-            scope_id=scope.id,
-            change=change,
-            changed_at=datetime.now(UTC),
-        ),
-        source=SOURCE,
-        subject=f"staff-grants/{row.id}",
-        key=str(scope.id),
-        orgid=str(scope.org_id),
-        programid=str(scope.program_id),
-        subprogramid=str(scope.id) if scope.type == "sub_program" else None,
+    access_events.staff_role_changed(
+        session, row, program_id=scope.program_id, change=change, changed_at=datetime.now(UTC)
     )
-
-
-def _role(value: str) -> StaffRole:
-    return "program_manager" if value == "program_manager" else "reviewer"
