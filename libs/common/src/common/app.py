@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, FastAPI
 
-from common import errors, health, metrics
+from common import errors, health, metrics, openapi
 from common import logging as json_logging
 from common.assertions import AssertionVerifier, load_public_keys
 from common.correlation import CorrelationMiddleware
@@ -62,6 +62,7 @@ def create_app(spec: ServiceSpec) -> FastAPI:
     app.include_router(metrics.router)
     for router in spec.routers:
         app.include_router(router)
+    openapi.install(app)
     return app
 
 

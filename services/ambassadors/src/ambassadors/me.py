@@ -38,7 +38,12 @@ async def my_feed(
     return build_page(rows, page=page, read=FeedItemRead.model_validate)
 
 
-@router.post("/shares", status_code=status.HTTP_201_CREATED, response_model=ShareRead)
+@router.post(
+    "/shares",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ShareRead,
+    responses={404: {"description": "The content is not in my feed"}},
+)
 async def create_share(
     data: ShareCreate,
     request: Request,

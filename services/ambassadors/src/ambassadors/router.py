@@ -13,6 +13,7 @@ from ambassadors.schemas import (
     SubProgramCreate,
     SubProgramRead,
 )
+from common import openapi
 from common.dependencies import CurrentPrincipal, DbSession, Pagination
 from common.idempotency import Idempotent
 from common.pagination import Page, build_page
@@ -53,6 +54,7 @@ async def get_program(program: ValidProgram, _: ProgramReader) -> ProgramRead:
     "/programs/{program_id}/sub-programs",
     status_code=status.HTTP_201_CREATED,
     response_model=SubProgramRead,
+    openapi_extra={openapi.RESOURCE: "/v1/sub-programs/{sub_program_id}"},
 )
 async def create_sub_program(
     data: SubProgramCreate,

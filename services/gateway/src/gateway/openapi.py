@@ -10,11 +10,24 @@ from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 
+from common.openapi import BEARER as BEARER_NAME
+from common.openapi import PROBLEM_SCHEMAS, operations, problem_response
 from gateway import routes
 from gateway.dependencies import GatewaySettings, HttpClient
 
 TITLE = "Employee advocacy platform API"
-BEARER = {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+BEARER = {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "An access token of a trusted identity provider (JWT), or an API key (adv_...)",
+}
+# What the gateway answers itself on any path it routes, before or instead of the service:
+# path hygiene (400), body size (413), rate limits (429), an upstream down, broken or slow.
+FRONT_DOOR_ERRORS = (400, 413, 429, 502, 503, 504)
+_INTEGER_HEADER = {"required": True, "schema": {"type": "string", "pattern": "^[0-9]+$"}}
+RATE_LIMIT_HEADERS = dict.fromkeys(
+    ("Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"), _INTEGER_HEADER
+)
 LINK_PATH: dict[str, Any] = {
     "get": {
         "tags": ["links"],
@@ -22,7 +35,12 @@ LINK_PATH: dict[str, Any] = {
         "parameters": [
             {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
         ],
-        "responses": {"302": {"description": "Redirect to the shared content"}},
+        "responses": {
+            "302": {
+                "description": "Redirect to the shared content",
+                "headers": {"Location": {"required": True, "schema": {"type": "string"}}},
+            }
+        },
     }
 }
 
@@ -56,18 +74,33 @@ def merge(documents: dict[str, Document], *, missing: list[str]) -> Document:
         for schema_name, schema in document.get("components", {}).get("schemas", {}).items():
             if schemas.setdefault(schema_name, schema) != schema:
                 log.warning("schema name clash", extra={"schema": schema_name, "upstream": name})
+    for schema_name, schema in PROBLEM_SCHEMAS.items():  # the gateway's own errors use them
+        schemas.setdefault(schema_name, schema)
     link = paths.setdefault("/l/{code}", copy.deepcopy(LINK_PATH))
     link.get("get", {})["security"] = []
     merged: Document = {
         "openapi": "3.1.0",
         "info": {"title": TITLE, "version": "1.0.0"},
         "paths": dict(sorted(paths.items())),
-        "components": {"schemas": schemas, "securitySchemes": {"bearerAuth": BEARER}},
-        "security": [{"bearerAuth": []}],
+        "components": {"schemas": schemas, "securitySchemes": {BEARER_NAME: BEARER}},
+        "security": [{BEARER_NAME: []}],
     }
+    add_front_door_errors(merged)
     if missing:
         merged["x-unavailable-upstreams"] = missing
     return merged
+
+
+def add_front_door_errors(document: Document) -> None:
+    """Document the gateway's own answers on every operation (401 where a credential is due)."""
+    for path, _, operation in operations(document):
+        route = routes.match(path)
+        public = route is not None and route.public
+        responses = operation.setdefault("responses", {})
+        for status in (*FRONT_DOOR_ERRORS, *(() if public else (401,))):
+            declared = responses.get(str(status), {}).get("description")
+            responses[str(status)] = problem_response(status, description=declared)
+        responses["429"]["headers"] = RATE_LIMIT_HEADERS
 
 
 @router.get("/openapi.json")

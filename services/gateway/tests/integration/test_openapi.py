@@ -55,3 +55,17 @@ async def test_docs_serves_swagger_ui_for_merged_document(gateway: httpx.AsyncCl
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     assert "/openapi.json" in response.text
+
+
+async def test_openapi_documents_the_gateways_own_answers(gateway: httpx.AsyncClient) -> None:
+    document = (await gateway.get("/openapi.json")).json()
+
+    link = document["paths"]["/l/{code}"]["get"]["responses"]
+    content = document["paths"]["/v1/content/{content_id}"]["get"]["responses"]
+    front_door = {"400", "413", "429", "502", "503", "504"}
+    assert front_door <= set(link) and "401" not in link
+    assert front_door | {"401"} <= set(content)
+    assert set(content["429"]["headers"]) >= {"Retry-After", "RateLimit-Remaining"}
+    problem = content["503"]["content"]["application/problem+json"]["schema"]
+    assert problem["allOf"][0] == {"$ref": "#/components/schemas/Problem"}
+    assert "Problem" in document["components"]["schemas"]
