@@ -22,11 +22,18 @@ def key_admin(principal: CurrentPrincipal) -> Principal:
 KeyAdmin = Annotated[Principal, Depends(key_admin)]
 
 
-async def valid_api_key_id(api_key_id: uuid.UUID, session: DbSession, admin: KeyAdmin) -> ApiKey:
-    """The path's key, if it belongs to the admin's organisation (any other: 404)."""
-    key = await repository.get_key(session, org_id=admin.org_id, key_id=api_key_id)
+async def valid_api_key_id(
+    api_key_id: uuid.UUID, session: DbSession, principal: CurrentPrincipal
+) -> ApiKey:
+    """The path's key for an org admin of its organisation.
+
+    Organisation first (docs/permissions.md): another organisation's key is a 404 whoever asks,
+    exactly like a key that does not exist; only then may the caller's role make it a 403.
+    """
+    key = await repository.get_key(session, org_id=principal.org_id, key_id=api_key_id)
     if key is None:
         raise ApiKeyNotFound(f"API key {api_key_id} not found", field="api_key_id")
+    key_admin(principal)
     return key
 
 
