@@ -6,7 +6,7 @@ The consumer's name is part of the path (not a parameter) so that the gateway ca
 an unknown route (404).
 """
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
@@ -20,6 +20,9 @@ Partition = Annotated[int, Path(ge=0, le=1_000_000)]
 Offset = Annotated[int, Path(ge=0)]
 # The cursor holds one offset per partition, so it is longer than the database lists' cursors.
 Cursor = Annotated[str | None, Query(max_length=4000)]
+NO_REPLAY_TOPIC: dict[str, Any] = {
+    "description": "The replay topic does not exist yet (the consumer's worker provisions it)"
+}
 
 
 class ReplayPageRequest(BaseModel):
@@ -31,7 +34,11 @@ class ReplayPageRequest(BaseModel):
 
 def dead_letter_router(consumer: str) -> APIRouter:
     """List, inspect and replay the dead letters of one consumer (operators only)."""
-    router = APIRouter(prefix=f"/v1/ops/dead-letters/{consumer}", tags=["operations"])
+    router = APIRouter(
+        prefix=f"/v1/ops/dead-letters/{consumer}",
+        tags=["operations"],
+        responses={503: {"description": "Kafka cannot be read or written right now"}},
+    )
 
     def operator_dead_letters(request: Request, principal: CurrentPrincipal) -> DeadLetters:
         principal.require("operator")
@@ -56,14 +63,22 @@ def dead_letter_router(consumer: str) -> APIRouter:
         """One dead letter with its value and every header."""
         return await dead_letters.inspect(partition=partition, offset=offset)
 
-    @router.post("/{partition}/{offset}/replay", summary=f"Replay a {consumer} dead letter")
+    @router.post(
+        "/{partition}/{offset}/replay",
+        summary=f"Replay a {consumer} dead letter",
+        responses={409: NO_REPLAY_TOPIC},
+    )
     async def replay_dead_letter(
         dead_letters: Operations, partition: Partition, offset: Offset
     ) -> Replayed:
         """Send one dead letter back to its consumer; the inbox drops it if already handled."""
         return await dead_letters.replay(partition=partition, offset=offset)
 
-    @router.post("/replay", summary=f"Replay a page of {consumer} dead letters")
+    @router.post(
+        "/replay",
+        summary=f"Replay a page of {consumer} dead letters",
+        responses={409: NO_REPLAY_TOPIC},
+    )
     async def replay_dead_letters(
         dead_letters: Operations, body: ReplayPageRequest | None = None
     ) -> ReplayedPage:
