@@ -11,12 +11,13 @@ from aiokafka import AIOKafkaProducer
 from prometheus_client import REGISTRY
 
 from advocacy_testing.kafka import read_all
-from common import auth
+from common import assertions, auth
 from common.app import ServiceSpec, create_app
 from common.deadletters import DeadLetters, main, run
 from common.deadletters_router import dead_letter_router
+from common.dev_keys import DEV_INTERNAL_PRIVATE_KEY
 from common.errors import Conflict, InvalidInput, NotFound
-from common.settings import DEV_JWT_SECRET, ServiceSettings
+from common.settings import ServiceSettings
 from common.topics import ensure_topics, owned_topics
 
 CONSUMER = "metrics"
@@ -249,13 +250,10 @@ def test_cli_main_on_a_dlt_not_created_yet_prints_an_empty_page(
 
 
 def bearer(*roles: auth.Role) -> dict[str, str]:
-    token = auth.mint(
-        secret=DEV_JWT_SECRET,
-        issuer="advocacy",
-        user_id=uuid.uuid4(),
-        org_id=uuid.uuid4(),
-        roles=list(roles),
-    )
+    """The gateway's assertion for a caller with these roles (audience: the settings' default)."""
+    principal = auth.Principal(user_id=uuid.uuid4(), org_id=uuid.uuid4(), roles=frozenset(roles))
+    key = assertions.load_private_key(DEV_INTERNAL_PRIVATE_KEY)
+    token = assertions.sign(key, principal=principal, audience=ServiceSettings().service_name)
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -302,7 +300,7 @@ REQUESTS = [
 
 
 @pytest.mark.parametrize(("method", "path"), REQUESTS)
-@pytest.mark.parametrize("roles", [("employee",), ("admin", "employee")])
+@pytest.mark.parametrize("roles", [("employee",), ("org_admin", "employee")])
 async def test_dead_letters_forbidden_without_operator_role(
     client: httpx.AsyncClient, method: str, path: str, roles: tuple[auth.Role, ...]
 ) -> None:
