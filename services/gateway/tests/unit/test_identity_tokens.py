@@ -95,12 +95,11 @@ def _hs256_with(secret: bytes) -> str:
 
 OTHER_KEY = ec.generate_private_key(ec.SECP256R1())
 RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-NOW = int(time.time())
 
 REFUSED: dict[str, Callable[[], str]] = {
     "forged (other key, same kid)": lambda: token(key=OTHER_KEY),
-    "expired beyond leeway": lambda: token(exp=NOW - 120),
-    "not yet valid beyond leeway": lambda: token(nbf=NOW + 120),
+    "expired beyond leeway": lambda: token(exp=int(time.time()) - 120),
+    "not yet valid beyond leeway": lambda: token(nbf=int(time.time()) + 120),
     "wrong audience": lambda: token(aud="another-api"),
     "unknown issuer": lambda: token(iss="https://evil.invalid"),
     "no expiry": lambda: token(exp=None),
