@@ -8,6 +8,7 @@ HEY_BIN; otherwise `hey` on PATH is used.
 
 import asyncio
 import csv
+import dataclasses
 import io
 import os
 import re
@@ -57,14 +58,7 @@ async def count(url: str, headers: dict[str, str], *, clients: int, requests: in
     args = ["-c", str(clients), "-n", str(requests), "-o", "csv"]
     load = await asyncio.to_thread(_run, url, headers, args, per_request=True)
     # Failed requests have no csv row (hey counts them apart): what is missing failed.
-    return Load(
-        load.requests,
-        load.seconds,
-        load.statuses,
-        requests - load.requests,
-        load.latencies_s,
-        load.client_cpu_s,
-    )
+    return dataclasses.replace(load, errors=requests - load.requests)
 
 
 def _run(url: str, headers: dict[str, str], args: list[str], *, per_request: bool) -> Load:
