@@ -55,7 +55,7 @@ def create_app(spec: ServiceSpec) -> FastAPI:
     app.state.readiness_checks = {}
     app.state.readiness_details = {}
     errors.install(app)
-    app.middleware("http")(metrics.observe_requests)
+    app.add_middleware(metrics.RequestMetricsMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=spec.settings.max_request_bytes)
     app.add_middleware(CorrelationMiddleware)
     app.include_router(health.router)

@@ -40,7 +40,7 @@ def dead_letter_router(consumer: str) -> APIRouter:
         responses={503: {"description": "Kafka cannot be read or written right now"}},
     )
 
-    def operator_dead_letters(request: Request, principal: CurrentPrincipal) -> DeadLetters:
+    async def operator_dead_letters(request: Request, principal: CurrentPrincipal) -> DeadLetters:
         principal.require("operator")
         settings: ServiceSettings = request.app.state.settings
         return DeadLetters(settings=settings, consumer=consumer)

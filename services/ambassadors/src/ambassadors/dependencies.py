@@ -42,7 +42,7 @@ async def valid_sub_program_id(
     return sub
 
 
-def person(principal: CurrentPrincipal) -> Principal:
+async def person(principal: CurrentPrincipal) -> Principal:
     """The caller, if a person of the organisation (any person role; no API key)."""
     if principal.kind != "user":
         raise Forbidden("API keys cannot use this route")
@@ -50,13 +50,13 @@ def person(principal: CurrentPrincipal) -> Principal:
     return principal
 
 
-def program_reader(principal: CurrentPrincipal) -> Principal:
+async def program_reader(principal: CurrentPrincipal) -> Principal:
     """The caller, if a person of the organisation or an API key with programs:read."""
     principal.require_any(*PERSON_ROLES, scope="programs:read")
     return principal
 
 
-def employee(principal: CurrentPrincipal) -> Principal:
+async def employee(principal: CurrentPrincipal) -> Principal:
     """The caller, if a person with the employee role: only they act as an ambassador."""
     if principal.kind != "user":
         raise Forbidden("API keys cannot use this route")

@@ -13,7 +13,7 @@ from common.dependencies import CurrentPrincipal, DbSession
 from common.errors import Forbidden
 
 
-def key_admin(principal: CurrentPrincipal) -> Principal:
+async def key_admin(principal: CurrentPrincipal) -> Principal:
     """The caller, if an org admin: a key can never mint, list or revoke keys (403)."""
     principal.require_any("org_admin")
     return principal
@@ -33,11 +33,11 @@ async def valid_api_key_id(
     key = await repository.get_key(session, org_id=principal.org_id, key_id=api_key_id)
     if key is None:
         raise ApiKeyNotFound(f"API key {api_key_id} not found", field="api_key_id")
-    key_admin(principal)
+    await key_admin(principal)
     return key
 
 
-def the_gateway(principal: CurrentPrincipal) -> Principal:
+async def the_gateway(principal: CurrentPrincipal) -> Principal:
     """Introspection answers the gateway only, asserted as itself (kind "gateway")."""
     if principal.kind != "gateway":
         raise Forbidden("only the gateway may introspect API keys")
