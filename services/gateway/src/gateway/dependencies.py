@@ -1,4 +1,4 @@
-"""FastAPI dependencies of the gateway: its settings, its HTTP client, and the caller."""
+"""FastAPI dependencies of the gateway: its settings, its HTTP clients, and the caller."""
 
 from typing import Annotated
 
@@ -10,6 +10,7 @@ from gateway.config import Settings
 from gateway.identity import api_keys
 from gateway.identity.signing import GATEWAY, AssertionSigner
 from gateway.identity.tokens import TokenVerifier
+from gateway.retry import UpstreamClient
 
 
 # async on purpose, though they never await: FastAPI runs a plain `def` dependency in the thread
@@ -21,13 +22,20 @@ async def gateway_settings(request: Request) -> Settings:
 
 
 async def http_client(request: Request) -> httpx.AsyncClient:
-    """The pooled client opened in the lifespan."""
+    """The pooled client for the gateway's own calls (JWKS, API keys, readiness, OpenAPI)."""
     client: httpx.AsyncClient = request.app.state.http
+    return client
+
+
+async def upstream_client(request: Request) -> UpstreamClient:
+    """The client that forwards proxied requests (ADR 0010)."""
+    client: UpstreamClient = request.app.state.upstream
     return client
 
 
 GatewaySettings = Annotated[Settings, Depends(gateway_settings)]
 HttpClient = Annotated[httpx.AsyncClient, Depends(http_client)]
+Upstream = Annotated[UpstreamClient, Depends(upstream_client)]
 
 
 async def authenticate(

@@ -2,16 +2,20 @@
 
 import logging
 from collections.abc import Iterable
-from urllib.parse import urlsplit
+from urllib.parse import quote
 
-import httpx
+import aiohttp
 from fastapi import Request, Response
 
 from common import correlation
 from gateway.errors import UpstreamBadResponse, UpstreamTimeout, UpstreamUnavailable
 from gateway.hygiene import InvalidPath
+from gateway.retry import UpstreamClient
 
 log = logging.getLogger(__name__)
+
+# Every printable ASCII character: a query is forwarded as received, only non-ASCII is escaped.
+_QUERY_AS_IS = "".join(chr(code) for code in range(0x21, 0x7F))
 
 # RFC 9110 §7.6.1: meaningful for one connection only, never relayed.
 HOP_BY_HOP = frozenset(
@@ -94,7 +98,7 @@ def forwarded_headers(request: Request) -> dict[str, str]:
 
 
 def upstream_target(request: Request) -> str:
-    """The very path the routes matched, and the query as received."""
+    """The very path the routes matched, and the query as received (bytes past ASCII escaped)."""
     path: str = request.scope["path"]
     raw_path: bytes | None = request.scope.get("raw_path")
     # PathHygieneMiddleware lets only canonical paths through, where the raw path *is* the
@@ -102,7 +106,10 @@ def upstream_target(request: Request) -> str:
     if raw_path is not None and raw_path != path.encode("utf-8"):
         raise InvalidPath("the path must be sent without percent-encoding")
     query: bytes = request.scope.get("query_string", b"")
-    return path + (f"?{query.decode('latin-1')}" if query else "")
+    if not query:
+        return path
+    # The request line goes out as UTF-8: a raw byte past ASCII travels as its %XX instead.
+    return f"{path}?{quote(query, safe=_QUERY_AS_IS)}"
 
 
 def upstream_url(base: str, request: Request) -> str:
@@ -113,7 +120,7 @@ def upstream_url(base: str, request: Request) -> str:
 async def forward(
     request: Request,
     *,
-    client: httpx.AsyncClient,
+    client: UpstreamClient,
     base_url: str,
     assertion: str | None = None,
 ) -> Response:
@@ -122,26 +129,20 @@ async def forward(
     headers += forwarded_headers(request).items()
     if assertion is not None:
         headers.append(("authorization", f"Bearer {assertion}"))
+    url = upstream_url(base_url, request)
+    body = await request.body()
     try:
-        target = upstream_target(request)
-        upstream = await client.request(
-            request.method,
-            f"{base_url}{target}",
-            headers=headers,
-            content=await request.body(),
-            # Sent byte for byte: httpx's URL parsing would remove dot-segments from the path.
-            extensions={"target": f"{urlsplit(base_url).path}{target}".encode("latin-1")},
-        )
-    except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+        answer = await client.send(request.method, url, headers=headers, body=body)
+    except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
         log.warning("upstream unreachable", extra={"upstream": base_url, "error": repr(exc)})
         raise UpstreamUnavailable("the service behind this path is unavailable") from exc
-    except httpx.TimeoutException as exc:
+    except TimeoutError as exc:  # aiohttp's read timeout (SocketTimeoutError) is one
         log.warning("upstream timed out", extra={"upstream": base_url, "error": repr(exc)})
         raise UpstreamTimeout("the service behind this path did not answer in time") from exc
-    except httpx.TransportError as exc:
+    except aiohttp.ClientError as exc:
         log.warning("upstream broke the exchange", extra={"upstream": base_url, "error": repr(exc)})
         raise UpstreamBadResponse("the service behind this path sent no valid answer") from exc
-    return _relay(upstream.status_code, upstream.content, upstream.headers.multi_items())
+    return _relay(answer.status, answer.body, answer.headers)
 
 
 def _relay(status: int, body: bytes, headers: Iterable[tuple[str, str]]) -> Response:

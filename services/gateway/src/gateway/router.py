@@ -5,7 +5,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import APIRouter, Request, Response
 
 from gateway import proxy
-from gateway.dependencies import Caller, GatewaySettings, HttpClient
+from gateway.dependencies import Caller, GatewaySettings, Upstream
 from gateway.identity.signing import AssertionSigner
 from gateway.routes import ROUTES, Route
 
@@ -14,7 +14,7 @@ router = APIRouter(include_in_schema=False)
 
 def _authenticated(route: Route) -> Callable[..., Awaitable[Response]]:
     async def endpoint(
-        request: Request, settings: GatewaySettings, client: HttpClient, caller: Caller
+        request: Request, settings: GatewaySettings, client: Upstream, caller: Caller
     ) -> Response:
         signer: AssertionSigner = request.app.state.signer
         return await proxy.forward(
@@ -28,7 +28,7 @@ def _authenticated(route: Route) -> Callable[..., Awaitable[Response]]:
 
 
 def _public(route: Route) -> Callable[..., Awaitable[Response]]:
-    async def endpoint(request: Request, settings: GatewaySettings, client: HttpClient) -> Response:
+    async def endpoint(request: Request, settings: GatewaySettings, client: Upstream) -> Response:
         base_url = settings.upstreams()[route.upstream]
         return await proxy.forward(request, client=client, base_url=base_url)
 
