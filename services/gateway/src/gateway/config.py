@@ -18,7 +18,7 @@ class Settings(ServiceSettings):
     ambassadors_url: str = "http://127.0.0.1:8002"
     metrics_url: str = "http://127.0.0.1:8003"
     upstream_timeout_seconds: float = 10.0
-    # Upstream connections (docs/gateway.md). upstream_timeout_seconds above is the read/write
+    # Upstream connections (docs/gateway.md). upstream_timeout_seconds above is the read
     # timeout; opening a connection and waiting for a free one in the pool have their own.
     upstream_connect_timeout_seconds: float = 2.0
     upstream_pool_timeout_seconds: float = 5.0
