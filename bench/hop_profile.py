@@ -16,7 +16,7 @@ from pathlib import Path
 from profiling import OTHER_THREADS, PY_SPY, SAMPLE_RATE
 
 Component = tuple[str, tuple[str, ...]]
-UPSTREAM = "upstream client (httpx + httpcore): the rest of it"
+UPSTREAM = "upstream client (aiohttp forwarding; httpx + httpcore when they did): the rest of it"
 # Called by the endpoint: a marker anywhere in the stack decides (first match wins).
 CALLED: tuple[Component, ...] = (
     (
