@@ -42,7 +42,7 @@ CALLED: tuple[Component, ...] = (
 # Wrapping every request: the innermost frame one of them owns decides.
 LAYERS: tuple[Component, ...] = (
     (
-        "metrics middleware (BaseHTTPMiddleware) + Prometheus",
+        "metrics middleware + Prometheus",
         ("starlette/middleware/base.py", "common/metrics.py", "prometheus_client/"),
     ),
     (

@@ -7,7 +7,7 @@ GOAL_RATIO, GOAL_ADDED_P50_MS = 0.7, 1.0
 POOL = "httpcore pool: every pooled connection's expiry checked per request (a poll each)"
 SNIFFIO = "httpcore: `import sniffio` on every lock, failing (sniffio is not installed)"
 THREAD_POOL = "FastAPI runs sync dependencies in the thread pool (hand-over and back)"
-METRICS = "metrics middleware (BaseHTTPMiddleware) + Prometheus"
+METRICS = "metrics middleware + Prometheus"
 
 
 def met(e: Entry) -> bool:
