@@ -2,11 +2,15 @@
 
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 
+from advocacy_testing.apps import serving
 from advocacy_testing.databases import drop_database, migrated_database
 from ambassadors.config import Settings
+from ambassadors.main import build_app
 from ambassadors.migrate import MIGRATIONS
+from common.db import Database
 from common.events.contracts import content
 from common.topics import ensure_topics
 
@@ -26,3 +30,18 @@ async def settings(
     await ensure_topics(settings, {content.TOPIC})  # the content service owns it; we stand in
     yield settings
     await drop_database(postgres_url, url)
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The web process alone: no relay runs, so every staged event stays in the outbox."""
+    async with serving(build_app(settings)) as client:
+        yield client
+
+
+@pytest.fixture
+async def db(settings: Settings) -> AsyncIterator[Database]:
+    """Direct access to the service's database, for what the API does not show."""
+    database = Database(settings.database_url)
+    yield database
+    await database.dispose()

@@ -4,36 +4,18 @@ once per actual change, keyed by their scope, with the headers consumers filter 
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import select
 from sqlmodel import col
 
-from advocacy_testing.apps import Tenant, serving
-from ambassadors.config import Settings
-from ambassadors.main import build_app
+from advocacy_testing.apps import Tenant
 from common.db import Database
 from common.outbox import OutboxMessage
 
 MEMBERSHIP_CHANGED = "ambassadors.membership.changed.v1"
 LINKEDIN = {"network": "linkedin", "audience_size": 300}
-
-
-@pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    # The web process alone: no relay runs, so every staged event stays in the outbox.
-    async with serving(build_app(settings)) as client:
-        yield client
-
-
-@pytest.fixture
-async def db(settings: Settings) -> AsyncIterator[Database]:
-    database = Database(settings.database_url)
-    yield database
-    await database.dispose()
 
 
 async def staged(db: Database, event_type: str, key: str) -> list[dict[str, Any]]:

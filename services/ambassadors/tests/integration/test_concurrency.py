@@ -2,7 +2,6 @@
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,28 +10,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from advocacy_testing.apps import Tenant, new_sub_program, serving
-from ambassadors.config import Settings
-from ambassadors.main import build_app
+from advocacy_testing.apps import Tenant, new_sub_program
 from ambassadors.models import Ambassador, FeedItem, Membership, Program, Share, SocialProfile
 from common.db import Database
 from common.outbox import OutboxMessage
 
 SHARE_CREATED = "ambassadors.share.created.v1"
-
-
-@pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    # The web process alone: no relay runs, so every staged event stays countable in the outbox.
-    async with serving(build_app(settings)) as client:
-        yield client
-
-
-@pytest.fixture
-async def db(settings: Settings) -> AsyncIterator[Database]:
-    database = Database(settings.database_url)
-    yield database
-    await database.dispose()
 
 
 async def count(db: Database, model: Any, *where: Any) -> int:

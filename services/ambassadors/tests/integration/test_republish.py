@@ -10,19 +10,16 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from advocacy_testing.apps import Tenant, serving
+from advocacy_testing.apps import Tenant
 from ambassadors.config import Settings
-from ambassadors.main import build_app
 from ambassadors.models import Membership
 from ambassadors.republish import republish_access
 from ambassadors.staff.models import StaffGrant
@@ -36,20 +33,6 @@ MEMBERSHIP = "ambassadors.membership.changed.v1"
 STAFF_ROLE = "ambassadors.staff_role.changed.v1"
 # Differ from one staging of the same fact to the next.
 PER_EVENT_HEADERS = {"ce_id", "ce_time", "ce_correlationid"}
-
-
-@pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    # The web process alone: no relay runs, so every staged event stays in the outbox.
-    async with serving(build_app(settings)) as client:
-        yield client
-
-
-@pytest.fixture
-async def db(settings: Settings) -> AsyncIterator[Database]:
-    database = Database(settings.database_url)
-    yield database
-    await database.dispose()
 
 
 @dataclass

@@ -4,7 +4,6 @@ and every change of access (grants, programs, sub-programs, memberships) staged 
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -12,29 +11,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from advocacy_testing.apps import Tenant, serving
+from advocacy_testing.apps import Tenant
 from advocacy_testing.identity import user_token
-from ambassadors.config import Settings
-from ambassadors.main import build_app
 from ambassadors.staff.models import StaffGrant
 from common.db import Database
 from common.outbox import OutboxMessage
 
 STAFF_CHANGED = "ambassadors.staff_role.changed.v1"
-
-
-@pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    # The web process alone: no relay runs, so every staged event stays in the outbox.
-    async with serving(build_app(settings)) as client:
-        yield client
-
-
-@pytest.fixture
-async def db(settings: Settings) -> AsyncIterator[Database]:
-    database = Database(settings.database_url)
-    yield database
-    await database.dispose()
 
 
 async def staged(db: Database, event_type: str, key: str) -> list[dict[str, Any]]:
