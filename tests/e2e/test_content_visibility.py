@@ -4,7 +4,7 @@ import uuid
 
 import httpx
 
-from advocacy_testing.apps import Tenant
+from advocacy_testing.apps import Tenant, new_sub_program
 from advocacy_testing.polling import eventually
 from advocacy_testing.stack import Stack
 
@@ -17,13 +17,7 @@ async def test_employee_sees_published_items_only_and_a_granted_reviewer_approve
     admin, employee = tenant.headers(admin=True), tenant.headers(user_id=uuid.uuid4())
     reviewer = tenant.headers(user_id=reviewer_id, roles=["reviewer"])
     async with httpx.AsyncClient(base_url=stack.gateway, timeout=10) as gw:
-        program = await gw.post("/v1/programs", json={"name": "Advocates"}, headers=admin)
-        sub = await gw.post(
-            f"/v1/programs/{program.json()['id']}/sub-programs",
-            json={"name": "LinkedIn people", "kind": "network"},
-            headers=admin,
-        )
-        sub_id = sub.json()["id"]
+        sub_id = await new_sub_program(gw, tenant)
         joined = await gw.post(
             f"/v1/sub-programs/{sub_id}/members",
             json={"network": "linkedin", "audience_size": 500},
