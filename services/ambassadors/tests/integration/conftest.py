@@ -6,30 +6,28 @@ import httpx
 import pytest
 
 from advocacy_testing.apps import serving
-from advocacy_testing.databases import drop_database, migrated_database
+from advocacy_testing.service_settings import migrated_service
 from ambassadors.config import Settings
 from ambassadors.main import build_app
 from ambassadors.migrate import MIGRATIONS
 from common.db import Database
 from common.events.contracts import content
-from common.topics import ensure_topics
 
 
 @pytest.fixture
 async def settings(
     postgres_url: str, kafka_bootstrap: str, topic_prefix: str
 ) -> AsyncIterator[Settings]:
-    url = await migrated_database(postgres_url, prefix="ambassadors", migrations_dir=MIGRATIONS)
-    settings = Settings(
-        env="test",
-        database_url=url,
-        kafka_bootstrap_servers=kafka_bootstrap,
-        kafka_topic_prefix=topic_prefix,
+    async with migrated_service(
+        Settings,
+        postgres_url=postgres_url,
+        kafka=kafka_bootstrap,
+        topic_prefix=topic_prefix,
+        migrations_dir=MIGRATIONS,
+        consumed_topics=[content.TOPIC],
         public_base_url="https://go.example.com",
-    )
-    await ensure_topics(settings, {content.TOPIC})  # the content service owns it; we stand in
-    yield settings
-    await drop_database(postgres_url, url)
+    ) as settings:
+        yield settings
 
 
 @pytest.fixture

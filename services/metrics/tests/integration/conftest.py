@@ -4,9 +4,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from advocacy_testing.databases import drop_database, migrated_database
+from advocacy_testing.service_settings import migrated_service
 from common.events.contracts.ambassadors import TOPIC
-from common.topics import ensure_topics
 from metrics.config import Settings
 from metrics.migrate import MIGRATIONS
 
@@ -15,14 +14,13 @@ from metrics.migrate import MIGRATIONS
 async def settings(
     postgres_url: str, kafka_bootstrap: str, topic_prefix: str
 ) -> AsyncIterator[Settings]:
-    url = await migrated_database(postgres_url, prefix="metrics", migrations_dir=MIGRATIONS)
-    settings = Settings(
-        env="test",
-        database_url=url,
-        kafka_bootstrap_servers=kafka_bootstrap,
-        kafka_topic_prefix=topic_prefix,
+    async with migrated_service(
+        Settings,
+        postgres_url=postgres_url,
+        kafka=kafka_bootstrap,
+        topic_prefix=topic_prefix,
+        migrations_dir=MIGRATIONS,
+        consumed_topics=[TOPIC],
         consumer_backoff_seconds=0.05,
-    )
-    await ensure_topics(settings, {TOPIC})  # the producing service owns it; we stand in
-    yield settings
-    await drop_database(postgres_url, url)
+    ) as settings:
+        yield settings
