@@ -23,7 +23,7 @@ def alembic_config(*, migrations_dir: Path, database_url: str) -> Config:
 def upgrade(*, migrations_dir: Path, database_url: str) -> None:
     """Apply every pending migration (run as a one-shot job, never at app start)."""
     command.upgrade(
-        alembic_config(migrations_dir=migrations_dir, database_url=database_url), "head"
+        alembic_config(migrations_dir=migrations_dir, database_url=database_url), "heads"
     )
 
 
@@ -32,18 +32,31 @@ def main(argv: list[str], *, migrations_dir: Path, database_url: str) -> None:
     config = alembic_config(migrations_dir=migrations_dir, database_url=database_url)
     match argv:
         case [] | ["upgrade"]:
-            command.upgrade(config, "head")
+            command.upgrade(config, "heads")
         case ["check"]:
             command.check(config)  # fails when the models differ from the migrated schema
         case ["downgrade", revision]:
             command.downgrade(config, revision)
         case ["revision", message]:
-            command.upgrade(config, "head")
+            command.upgrade(config, "heads")
             command.revision(config, message=message, autogenerate=True)
         case _:
             raise SystemExit(
                 "usage: python -m <service>.migrate [upgrade|check|downgrade REV|revision MSG]"
             )
+
+
+# Indexes a migration creates for one engine only (PostgreSQL's full-text GIN indexes): they are
+# not in the models, which SQLite also builds, so autogenerate must not ask to drop them.
+ENGINE_SPECIFIC_INDEX_SUFFIX = "_fts"
+
+
+def _compared(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    return not (
+        type_ == "index" and reflected and (name or "").endswith(ENGINE_SPECIFIC_INDEX_SUFFIX)
+    )
 
 
 def run_env(metadata: MetaData) -> None:
@@ -56,6 +69,7 @@ def run_env(metadata: MetaData) -> None:
             target_metadata=metadata,
             render_as_batch=is_sqlite(url),  # SQLite can only ALTER through table copies
             compare_type=True,
+            include_object=_compared,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -17,7 +17,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 import uvicorn
@@ -37,6 +37,7 @@ from common.topics import ensure_topics, owned_topics
 
 log = logging.getLogger(__name__)
 NO_CONSUMERS = "none"
+Loop = Callable[[Database, ServiceSettings, Heartbeats], Awaitable[None]]
 
 
 @dataclass
@@ -46,6 +47,9 @@ class WorkerSpec:
     settings: ServiceSettings
     produces: Sequence[str] = ()
     consumers: dict[str, Handlers] = field(default_factory=dict)
+    # The service's own background loops (a scheduler, a poller), run beside the relay by every
+    # worker that runs the relay; each must be safe to run in several replicas at once.
+    loops: dict[str, Loop] = field(default_factory=dict)
 
 
 def build_worker_app(spec: WorkerSpec) -> FastAPI:
@@ -96,6 +100,8 @@ async def _lifespan(
     if settings.worker_relay:
         relay = OutboxRelay(db=db, settings=settings, heartbeats=heartbeats)
         tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
+        for loop_name, loop in spec.loops.items():
+            tasks.append(asyncio.create_task(loop(db, settings, heartbeats), name=loop_name))
     sub_programs = SubProgramFilter.parse(
         allow=settings.worker_sub_programs_allow, deny=settings.worker_sub_programs_deny
     )

@@ -6,9 +6,9 @@ from typing import Annotated
 from fastapi import Depends
 
 from common.dependencies import CurrentPrincipal, DbSession
-from content import repository
 from content.access.visibility import visible_to
 from content.errors import ContentNotFound
+from content.items import repository
 from content.models import ContentItem
 
 

@@ -1,15 +1,7 @@
-"""Content domain errors."""
+"""Content domain errors shared by the rooms."""
 
-from common.errors import Conflict, NotFound
+from common.errors import NotFound
 
 
 class ContentNotFound(NotFound):
     code = "content_not_found"
-
-
-class ContentAlreadyPublished(Conflict):
-    code = "content_already_published"
-
-
-class SubProgramNotFound(NotFound):
-    code = "sub_program_not_found"

@@ -8,19 +8,20 @@ API keys with content:read see the organisation's published items. Nothing else 
 """
 
 import uuid
+from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, CompoundSelect, and_, false, literal, or_, true, union
+from sqlalchemy import ColumnElement, CompoundSelect, and_, false, or_, true, union
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import Uuid, col, select
+from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from common.auth import Principal
-from common.errors import Forbidden, InvalidInput
+from common.errors import Forbidden
 from content.access.models import AccessMembership, AccessStaffGrant, AccessSubProgram
-from content.errors import SubProgramNotFound
-from content.models import ContentItem, ContentStatus
+from content.models import ContentItem, ContentStatus, ContentTarget
 
 STAFF_ROLES = ("program_manager", "reviewer")
+SubProgramIds = CompoundSelect[tuple[uuid.UUID]] | SelectOfScalar[uuid.UUID]
 
 
 def visible_to(principal: Principal) -> ColumnElement[bool]:
@@ -36,51 +37,87 @@ def visible_to(principal: Principal) -> ColumnElement[bool]:
         return false()
     if principal.has_any("org_admin", "analyst"):
         return true()
-    sub_program = col(ContentItem.sub_program_id)
     seen: list[ColumnElement[bool]] = [
-        sub_program.in_(covered_sub_programs(principal, roles=STAFF_ROLES))
+        targeted_at(covered_sub_programs(principal, roles=STAFF_ROLES))
     ]
     if principal.has_any("employee"):
-        seen.append(and_(published, sub_program.in_(member_sub_programs(principal))))
+        seen.append(and_(published, targeted_at(member_sub_programs(principal))))
     return or_(*seen)
 
 
-async def require_may_create(
-    session: AsyncSession, *, principal: Principal, sub_program_id: uuid.UUID
-) -> None:
-    """Org admins create anywhere in their organisation; program managers where a grant covers.
+def targeted_at(sub_programs: SubProgramIds) -> ColumnElement[bool]:
+    """The condition that an item has a target among these sub-programs (a subquery)."""
+    return col(ContentItem.id).in_(
+        select(col(ContentTarget.content_id)).where(
+            col(ContentTarget.sub_program_id).in_(sub_programs)
+        )
+    )
 
-    Who may create nowhere is a 403; another organisation's sub-program is a 404 for the others.
-    A sub-program not projected yet is accepted from an org admin (its event may still be on its
-    way), and a 422 for a program manager (no grant of theirs can cover it yet).
-    """
-    admin = principal.kind == "user" and principal.is_org_admin
-    if not admin and not await _is_program_manager(session, principal):
+
+async def require_may_create(
+    session: AsyncSession, *, principal: Principal, sub_program_ids: Sequence[uuid.UUID]
+) -> None:
+    """Org admins create anywhere in their organisation; program managers where grants cover
+    every target. Who may create nowhere is a 403 (the targets were checked before: 422)."""
+    if principal.kind == "user" and principal.is_org_admin:
+        return
+    if not await _is_program_manager(session, principal):
         raise Forbidden("creating content needs the 'org_admin' role or a program_manager grant")
-    owner = await _organisation_of(session, sub_program_id=sub_program_id)
-    if owner is not None and owner != principal.org_id:
-        raise SubProgramNotFound(f"sub-program {sub_program_id} not found", field="sub_program_id")
-    if admin:
+    uncovered = await uncovered_targets(
+        session, principal, sub_program_ids=sub_program_ids, roles=("program_manager",)
+    )
+    if uncovered:
+        raise Forbidden(
+            f"no program_manager grant of yours covers sub-program {uncovered[0]} or its program",
+            field="sub_program_ids",
+        )
+
+
+async def require_may_create_somewhere(session: AsyncSession, *, principal: Principal) -> None:
+    """403 before any lookup for callers who may create nowhere (no role, no grant)."""
+    if principal.kind == "user" and principal.is_org_admin:
         return
-    if await _covers(session, principal, sub_program_id=sub_program_id, roles=("program_manager",)):
-        return
-    if owner is None:
-        raise InvalidInput(f"unknown sub-program {sub_program_id}", field="sub_program_id")
-    raise Forbidden("no program_manager grant of yours covers this sub-program or its program")
+    if not await _is_program_manager(session, principal):
+        raise Forbidden("creating content needs the 'org_admin' role or a program_manager grant")
 
 
 async def require_may_approve(
     session: AsyncSession, *, principal: Principal, item: ContentItem
 ) -> None:
-    """Org admins, and program managers or reviewers whose grants cover the item's sub-program."""
+    """Org admins, and program managers or reviewers whose grants cover every target."""
     if principal.kind == "user" and principal.is_org_admin:
         return
-    if await _covers(session, principal, sub_program_id=item.sub_program_id, roles=STAFF_ROLES):
+    targets = await target_ids(session, content_id=item.id)
+    if targets and not await uncovered_targets(
+        session, principal, sub_program_ids=targets, roles=STAFF_ROLES
+    ):
         return
     raise Forbidden(
-        "approving needs the 'org_admin' role or a program_manager or reviewer grant on this "
-        "item's sub-program or its program"
+        "approving needs the 'org_admin' role or a program_manager or reviewer grant on each "
+        "of this item's sub-programs or their programs"
     )
+
+
+async def target_ids(session: AsyncSession, *, content_id: uuid.UUID) -> list[uuid.UUID]:
+    """The sub-programs an item is for."""
+    query = select(col(ContentTarget.sub_program_id)).where(
+        col(ContentTarget.content_id) == content_id
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def uncovered_targets(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    sub_program_ids: Sequence[uuid.UUID],
+    roles: tuple[str, ...],
+) -> list[uuid.UUID]:
+    """The sub-programs among these that no grant of the caller's (of these roles) covers."""
+    if principal.kind != "user":
+        return list(sub_program_ids)
+    covered = set((await session.execute(covered_sub_programs(principal, roles=roles))).scalars())
+    return [sub_program for sub_program in sub_program_ids if sub_program not in covered]
 
 
 def covered_sub_programs(
@@ -116,20 +153,6 @@ def member_sub_programs(principal: Principal) -> SelectOfScalar[uuid.UUID]:
     )
 
 
-async def _covers(
-    session: AsyncSession,
-    principal: Principal,
-    *,
-    sub_program_id: uuid.UUID,
-    roles: tuple[str, ...],
-) -> bool:
-    if principal.kind != "user":
-        return False
-    target = literal(sub_program_id, Uuid())
-    query = select(target.in_(covered_sub_programs(principal, roles=roles)))
-    return bool(await session.scalar(query))
-
-
 async def _is_program_manager(session: AsyncSession, principal: Principal) -> bool:
     if principal.kind != "user":
         return False
@@ -142,11 +165,3 @@ async def _is_program_manager(session: AsyncSession, principal: Principal) -> bo
         col(AccessStaffGrant.is_granted),
     )
     return (await session.execute(query.limit(1))).first() is not None
-
-
-async def _organisation_of(session: AsyncSession, *, sub_program_id: uuid.UUID) -> uuid.UUID | None:
-    query = select(col(AccessSubProgram.org_id)).where(
-        col(AccessSubProgram.sub_program_id) == sub_program_id
-    )
-    owner: uuid.UUID | None = await session.scalar(query)
-    return owner

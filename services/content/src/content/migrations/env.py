@@ -2,11 +2,7 @@
 
 from sqlmodel import SQLModel
 
-import common.idempotency_table  # noqa: F401 - registers the Idempotency-Key table
-import common.inbox  # noqa: F401 - registers the inbox table
-import common.outbox  # noqa: F401 - registers the outbox table
-import content.access.models  # noqa: F401 - registers the access read model's tables
-import content.models  # noqa: F401 - registers the service's tables
+import content.tables  # noqa: F401 - registers every table of the service
 from common.migrations import run_env
 
 run_env(SQLModel.metadata)

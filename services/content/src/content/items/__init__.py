@@ -1,0 +1,1 @@
+"""Content items: create, edit (revisions once published), translate, read, search."""

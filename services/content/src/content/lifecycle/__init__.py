@@ -1,0 +1,1 @@
+"""An item's way from draft to archive: review, approval, scheduled publication and expiry."""
