@@ -8,6 +8,7 @@ from common.events.contracts import content as content_events
 from common.worker import WorkerSpec, build_worker_app, main
 from content.access.handlers import handlers as access_handlers
 from content.config import Settings
+from content.curation import poller
 from content.lifecycle import scheduler
 
 
@@ -18,7 +19,7 @@ def spec(settings: Settings) -> WorkerSpec:
         settings=settings,
         produces=[content_events.TOPIC],
         consumers={"content": access_handlers},
-        loops={"scheduler": scheduler.run},
+        loops={"scheduler": scheduler.run, "curation": poller.run},
     )
 
 

@@ -29,6 +29,13 @@ def _prefix(prefix: str, upstream: str) -> tuple[Route, Route]:
 
 ROUTES: tuple[Route, ...] = (
     *_prefix("/v1/content", "content"),
+    *_prefix("/v1/caption-rules", "content"),
+    *_prefix("/v1/campaigns", "content"),
+    *_prefix("/v1/calendar", "content"),
+    *_prefix("/v1/ideas", "content"),
+    *_prefix("/v1/submissions", "content"),
+    *_prefix("/v1/help-requests", "content"),
+    *_prefix("/v1/curation", "content"),
     *_prefix("/v1/programs", "ambassadors"),
     *_prefix("/v1/sub-programs", "ambassadors"),
     *_prefix("/v1/me", "ambassadors"),

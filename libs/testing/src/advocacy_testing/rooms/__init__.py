@@ -6,10 +6,16 @@ ROOMS below.
 """
 
 from advocacy_testing.permission_cells import Row
-from advocacy_testing.rooms import content_lifecycle
+from advocacy_testing.rooms import (
+    content_calendar,
+    content_captions,
+    content_curation,
+    content_ideas,
+    content_lifecycle,
+)
 from advocacy_testing.world import Call, RowKey
 
-ROOMS = (content_lifecycle,)
+ROOMS = (content_lifecycle, content_captions, content_calendar, content_ideas, content_curation)
 
 ROOM_ROWS: tuple[Row, ...] = tuple(row for room in ROOMS for row in room.rows())
 ROOM_CALLS: dict[RowKey, Call] = {key: call for room in ROOMS for key, call in room.calls().items()}

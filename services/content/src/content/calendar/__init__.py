@@ -1,0 +1,1 @@
+"""The editorial calendar: campaigns (dated moments) grouping content and ideas."""

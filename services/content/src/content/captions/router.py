@@ -1,0 +1,5 @@
+"""Routes of this room (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

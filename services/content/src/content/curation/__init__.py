@@ -1,0 +1,1 @@
+"""Curation sources: RSS/Atom feeds polled into a queue that comms accepts or discards."""

@@ -1,0 +1,1 @@
+"""Creation: ideas (briefs), ambassadors' submissions and their review, production help."""
