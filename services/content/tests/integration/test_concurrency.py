@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from advocacy_testing.apps import Tenant, serving
+from advocacy_testing.content_access import known_sub_program
 from common.db import Database
 from common.outbox import OutboxMessage
 from content.config import Settings
@@ -31,9 +32,12 @@ async def db(settings: Settings) -> AsyncIterator[Database]:
     await database.dispose()
 
 
-async def outbox_rows(db: Database, *, key: str) -> int:
+async def outbox_rows(db: Database, *, key: str, type_: str = "content.item.published.v1") -> int:
+    """How many events of this type were staged for this item."""
     async with db.transaction() as session:
-        query = select(func.count()).where(col(OutboxMessage.key) == key)
+        query = select(func.count()).where(
+            col(OutboxMessage.key) == key, col(OutboxMessage.event_type) == type_
+        )
         return int((await session.execute(query)).scalar_one())
 
 
@@ -43,20 +47,35 @@ async def content_rows(db: Database, *, org_id: uuid.UUID) -> int:
         return int((await session.execute(query)).scalar_one())
 
 
-def draft(title: str = "Our new plant opens") -> dict[str, object]:
-    return {"sub_program_id": str(uuid.uuid4()), "title": title, "url": "https://example.com/p"}
+SUB_PROGRAMS: dict[uuid.UUID, uuid.UUID] = {}
+
+
+async def known_tenant(settings: Settings) -> Tenant:
+    """A tenant with one sub-program that content knows (its read model row written)."""
+    tenant = Tenant()
+    SUB_PROGRAMS[tenant.org_id] = await known_sub_program(
+        settings.database_url, org_id=tenant.org_id
+    )
+    return tenant
+
+
+def draft(tenant: Tenant, title: str = "Our new plant opens") -> dict[str, object]:
+    sub_program_id = str(SUB_PROGRAMS[tenant.org_id])
+    return {"sub_program_id": sub_program_id, "title": title, "url": "https://example.com/p"}
 
 
 async def create(client: httpx.AsyncClient, tenant: Tenant) -> str:
-    created = await client.post("/v1/content", json=draft(), headers=tenant.headers(admin=True))
+    created = await client.post(
+        "/v1/content", json=draft(tenant), headers=tenant.headers(admin=True)
+    )
     assert created.status_code == 201
     return str(created.json()["id"])
 
 
 async def test_concurrent_approvals_publish_exactly_once(
-    client: httpx.AsyncClient, db: Database
+    client: httpx.AsyncClient, db: Database, settings: Settings
 ) -> None:
-    tenant = Tenant()
+    tenant = await known_tenant(settings)
     for _ in range(10):
         item_id = await create(client, tenant)
         approve = f"/v1/content/{item_id}/approve"
@@ -70,8 +89,10 @@ async def test_concurrent_approvals_publish_exactly_once(
         assert await outbox_rows(db, key=item_id) == 1
 
 
-async def test_approval_of_another_tenants_item_stays_404(client: httpx.AsyncClient) -> None:
-    item_id = await create(client, Tenant())
+async def test_approval_of_another_tenants_item_stays_404(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    item_id = await create(client, await known_tenant(settings))
     intruder = Tenant().headers(admin=True)
     response = await client.post(
         f"/v1/content/{item_id}/approve", headers=intruder | {"Idempotency-Key": "k"}
@@ -80,11 +101,11 @@ async def test_approval_of_another_tenants_item_stays_404(client: httpx.AsyncCli
 
 
 async def test_create_replayed_with_same_key_returns_stored_response(
-    client: httpx.AsyncClient, db: Database
+    client: httpx.AsyncClient, db: Database, settings: Settings
 ) -> None:
-    tenant = Tenant()
+    tenant = await known_tenant(settings)
     headers = tenant.headers(admin=True) | {"Idempotency-Key": "create-1"}
-    body = draft()
+    body = draft(tenant)
     first = await client.post("/v1/content", json=body, headers=headers)
     # Same JSON, keys in another order: still the same request.
     again = await client.post("/v1/content", json=dict(reversed(body.items())), headers=headers)
@@ -97,9 +118,9 @@ async def test_create_replayed_with_same_key_returns_stored_response(
 
 
 async def test_approve_replayed_with_same_key_is_200_not_409(
-    client: httpx.AsyncClient, db: Database
+    client: httpx.AsyncClient, db: Database, settings: Settings
 ) -> None:
-    tenant = Tenant()
+    tenant = await known_tenant(settings)
     item_id = await create(client, tenant)
     headers = tenant.headers(admin=True) | {"Idempotency-Key": "approve-1"}
     first = await client.post(f"/v1/content/{item_id}/approve", headers=headers)
@@ -114,12 +135,12 @@ async def test_approve_replayed_with_same_key_is_200_not_409(
 
 
 async def test_concurrent_requests_with_one_key_create_once(
-    client: httpx.AsyncClient, db: Database
+    client: httpx.AsyncClient, db: Database, settings: Settings
 ) -> None:
-    tenant = Tenant()
+    tenant = await known_tenant(settings)
     for round_ in range(5):
         headers = tenant.headers(admin=True) | {"Idempotency-Key": f"twin-{round_}"}
-        body = draft()
+        body = draft(tenant)
         first, second = await asyncio.gather(
             client.post("/v1/content", json=body, headers=headers),
             client.post("/v1/content", json=body, headers=headers),
@@ -130,13 +151,13 @@ async def test_concurrent_requests_with_one_key_create_once(
 
 
 async def test_same_key_for_another_request_is_422_naming_the_header(
-    client: httpx.AsyncClient,
+    client: httpx.AsyncClient, settings: Settings
 ) -> None:
-    tenant = Tenant()
+    tenant = await known_tenant(settings)
     item_id = await create(client, tenant)
     headers = tenant.headers(admin=True) | {"Idempotency-Key": "reused"}
-    first = await client.post("/v1/content", json=draft("one"), headers=headers)
-    other_body = await client.post("/v1/content", json=draft("two"), headers=headers)
+    first = await client.post("/v1/content", json=draft(tenant, "one"), headers=headers)
+    other_body = await client.post("/v1/content", json=draft(tenant, "two"), headers=headers)
     other_path = await client.post(f"/v1/content/{item_id}/approve", headers=headers)
 
     assert first.status_code == 201
@@ -146,12 +167,16 @@ async def test_same_key_for_another_request_is_422_naming_the_header(
         assert response.json()["errors"][0]["field"] == "Idempotency-Key"
 
 
-async def test_key_is_scoped_to_the_caller(client: httpx.AsyncClient, db: Database) -> None:
-    owner, other = Tenant(), Tenant()
+async def test_key_is_scoped_to_the_caller(
+    client: httpx.AsyncClient, db: Database, settings: Settings
+) -> None:
+    owner, other = await known_tenant(settings), await known_tenant(settings)
     key = {"Idempotency-Key": "shared-key"}
-    body = draft()
+    body = draft(owner)
     mine = await client.post("/v1/content", json=body, headers=owner.headers(admin=True) | key)
-    theirs = await client.post("/v1/content", json=body, headers=other.headers(admin=True) | key)
+    theirs = await client.post(
+        "/v1/content", json=draft(other), headers=other.headers(admin=True) | key
+    )
     # Same organisation, another admin: also a caller of their own.
     colleague = Tenant(org_id=owner.org_id)
     ours = await client.post("/v1/content", json=body, headers=colleague.headers(admin=True) | key)
@@ -164,10 +189,11 @@ async def test_key_is_scoped_to_the_caller(client: httpx.AsyncClient, db: Databa
 
 @pytest.mark.parametrize("key", ["", "k" * 201])
 async def test_empty_or_too_long_key_is_422_naming_the_header(
-    client: httpx.AsyncClient, key: str
+    client: httpx.AsyncClient, key: str, settings: Settings
 ) -> None:
-    headers = Tenant().headers(admin=True) | {"Idempotency-Key": key}
-    response = await client.post("/v1/content", json=draft(), headers=headers)
+    tenant = await known_tenant(settings)
+    headers = tenant.headers(admin=True) | {"Idempotency-Key": key}
+    response = await client.post("/v1/content", json=draft(tenant), headers=headers)
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == ["Idempotency-Key"]
 

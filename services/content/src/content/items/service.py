@@ -235,9 +235,9 @@ def _names_targets(data: ContentCreate) -> bool:
 
 
 def _check_fields(*, kind: str, url: bool, details: dict[str, object]) -> None:
+    # An article without a link is allowed (the first version of this API accepted it): it is
+    # relayed as text, and a share then carries no tracked link.
     problems = Details.problems(kind, dict(details))
-    if kind == ContentKind.article and not url:
-        problems.append(("url", "an article needs the link it relays"))
     if problems:
         field, message = problems[0]
         raise InvalidInput(
