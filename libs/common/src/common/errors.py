@@ -74,7 +74,7 @@ def _field_path(loc: tuple[Any, ...]) -> str:
 async def _app_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
     extra = dict(exc.extra)
-    if exc.field:
+    if exc.field and "errors" not in extra:  # an error may list several fields itself
         extra["errors"] = [{"field": exc.field, "message": exc.message}]
     return problem(
         status=exc.status, code=exc.code, detail=exc.message, instance=request.url.path, **extra

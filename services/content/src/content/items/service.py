@@ -3,6 +3,7 @@
 import uuid
 from datetime import UTC, datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from common.auth import Principal
@@ -13,7 +14,7 @@ from content.access.visibility import require_may_create, require_may_create_som
 from content.items import repository
 from content.items.details import Details
 from content.items.schemas import ContentCreate, ContentRead, ContentUpdate, Targeting
-from content.models import ContentItem, ContentKind, ContentSource, ContentStatus, TagDimension
+from content.models import ContentItem, ContentSource, ContentStatus, TagDimension
 from content.targeting import Target
 
 EDITABLE = frozenset({ContentStatus.draft, ContentStatus.changes_requested})
@@ -22,6 +23,10 @@ REVISABLE = frozenset({ContentStatus.published})
 
 class ContentNotEditable(Conflict):
     code = "content_not_editable"
+
+
+class TranslationExists(Conflict):
+    code = "translation_exists"
 
 
 async def create_item(
@@ -78,7 +83,12 @@ async def create_item(
         expire_at=data.expire_at,
     )
     session.add(item)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError as exc:  # the group's (translation_group_id, language) is unique
+        raise TranslationExists(
+            f"this item already has a {data.language} version", field="language"
+        ) from exc
     await _write_facets(session, item=item, targets=targets, spec=spec, topics=data.topics)
     item_events.once(
         session,
