@@ -4,7 +4,15 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AnyHttpUrl,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from content.models import ContentKind, ContentSource, ContentStatus
 
@@ -39,7 +47,7 @@ class ItemFields(BaseModel):
     topics: list[Tag] = Field(default_factory=list, max_length=20)
     campaign_id: uuid.UUID | None = None
     details: dict[str, Any] = Field(default_factory=dict)
-    expire_at: datetime | None = None
+    expire_at: AwareDatetime | None = None
 
 
 class ContentCreate(ItemFields, Targeting):
@@ -70,7 +78,7 @@ class ContentUpdate(BaseModel):
     topics: list[Tag] | None = Field(default=None, max_length=20)
     campaign_id: uuid.UUID | None = None
     details: dict[str, Any] | None = None
-    expire_at: datetime | None = None
+    expire_at: AwareDatetime | None = None
     targeting: Targeting | None = None
 
 
