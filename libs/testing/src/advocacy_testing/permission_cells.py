@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-Outcome = Literal["allowed", "401", "403", "404"]
+# 422: the caller may act, but what the body names is unknown to them (another org's target).
+Outcome = Literal["allowed", "401", "403", "404", "422"]
 
 
 @dataclass(frozen=True)

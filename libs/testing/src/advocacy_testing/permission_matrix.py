@@ -153,7 +153,7 @@ def outcome(response: httpx.Response, row: Row) -> str:
     # An operator asking for a dead letter that does not exist got past every permission check.
     if status == 404 and row.path.startswith("/v1/ops/") and _field(response) in DEAD_LETTER:
         return "allowed"
-    return str(status) if status in (401, 403, 404) else f"{status} {response.text[:200]}"
+    return str(status) if status in (401, 403, 404, 422) else f"{status} {response.text[:200]}"
 
 
 DEAD_LETTER = {"partition", "offset"}

@@ -190,8 +190,9 @@ def _content() -> list[Row]:
             "POST",
             "/v1/content",
             "content",
-            "org admin; program managers whose grant covers the target sub-program",
-            cells(*STAFF_ADMINS, other_org_admin="404"),
+            "org admin; program managers whose grants cover every target (org B: A's target is "
+            "unknown to it, 422)",
+            cells(*STAFF_ADMINS, other_org_admin="422"),
         ),
         Row(
             "GET",
