@@ -96,6 +96,8 @@ class FeedItem(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("ambassador_id", "content_id"),
         Index("ix_feed_items_ambassador_recent", "ambassador_id", "created_at", "id"),
+        # Revisions and withdrawals find an item's rows across every feed of its org.
+        Index("ix_feed_items_org_content", "org_id", "content_id"),
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
@@ -106,6 +108,23 @@ class FeedItem(SQLModel, table=True):
     kind: str = Field(max_length=32)
     title: str = Field(max_length=300)
     url: str | None = Field(default=None, max_length=2048)
+    # The content revision the title and url come from: an older replayed one never wins.
+    revision: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    created_at: datetime = Field(sa_column=utc_column())
+
+
+class FeedWithdrawal(SQLModel, table=True):
+    """A tombstone: content that left circulation for a sub-program (ambassadors.feed_updates)."""
+
+    __tablename__ = "feed_withdrawals"
+    __table_args__ = (UniqueConstraint("org_id", "content_id", "sub_program_id"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    org_id: uuid.UUID
+    content_id: uuid.UUID
+    sub_program_id: uuid.UUID
+    reason: str = Field(max_length=16)
+    withdrawn_at: datetime = Field(sa_column=utc_column())
     created_at: datetime = Field(sa_column=utc_column())
 
 
