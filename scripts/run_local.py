@@ -9,6 +9,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -122,17 +123,40 @@ def seed_demo(gateway: str, ids: dict[str, str]) -> None:
             json={"network": "linkedin", "audience_size": 850},
             headers=employee,
         )
-        item = gw.post(
-            "/v1/content",
-            json={
-                "sub_program_id": sub["id"],
-                "title": "We open a new plant",
-                "url": "https://example.com/plant",
-            },
-            headers=admin,
-        ).json()
+        article = {
+            "sub_program_ids": [sub["id"]],
+            "title": "We open a new plant",
+            "url": "https://example.com/plant",
+            "topics": ["innovation"],
+        }
+        item = _create_once_known(gw, article, admin)
         gw.post(f"/v1/content/{item['id']}/approve", headers=admin)
+        fair = {
+            "kind": "talking_points",
+            "sub_program_ids": [sub["id"]],
+            "title": "Student forum: what people ask us",
+            "details": {
+                "occasion": "Student forum",
+                "points": [
+                    {"question": "Can I work remotely?", "answer": "Two days a week, by team."},
+                    {"question": "Do you hire juniors?", "answer": "Yes: 40 graduates a year."},
+                ],
+            },
+        }
+        points = _create_once_known(gw, fair, admin)
+        gw.post(f"/v1/content/{points['id']}/approve", headers=admin)
     print(f"demo: program {program['id']}, sub-program {sub['id']}, content {item['id']} approved")
+
+
+def _create_once_known(gw: httpx.Client, body: dict[str, object], headers: dict[str, str]) -> Any:
+    """Create a content item; content refuses a sub-program it has not heard of yet (422)."""
+    deadline = time.monotonic() + 30
+    while True:
+        response = gw.post("/v1/content", json=body, headers=headers)
+        if response.status_code != 422 or time.monotonic() > deadline:
+            response.raise_for_status()
+            return response.json()
+        time.sleep(0.2)
 
 
 def main() -> None:
