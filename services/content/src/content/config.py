@@ -12,3 +12,11 @@ class Settings(ServiceSettings):
 
     service_name: str = "content"
     database_url: str = "sqlite+aiosqlite:///./.run/content.db"
+
+    # CURATION_ (content.curation): fetching customers' feeds. Internal addresses (loopback,
+    # private, link-local, reserved) are refused unless allow_private_hosts (dev and tests only).
+    curation_allow_private_hosts: bool = False
+    curation_fetch_timeout_seconds: float = 5.0
+    curation_max_feed_bytes: int = 5 * 1024 * 1024
+    curation_tick_seconds: float = 5.0  # how often the poller looks for due sources
+    curation_batch: int = 10  # sources one poller claims per tick
