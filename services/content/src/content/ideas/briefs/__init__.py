@@ -1,0 +1,1 @@
+"""Ideas (briefs) comms publishes to sub-programs for ambassadors to act on."""

@@ -1,0 +1,1 @@
+"""Production help (a designer, a writer, a video) asked for on an idea, a submission or an item."""

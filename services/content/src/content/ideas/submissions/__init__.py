@@ -1,0 +1,1 @@
+"""Ambassadors' own posts, in response to an idea or spontaneous, and their review."""
