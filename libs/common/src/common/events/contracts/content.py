@@ -166,6 +166,7 @@ class CampaignScheduledV1(ItemTargeting):
     starts_at: datetime
     ends_at: datetime | None = None
     scheduled_by: uuid.UUID
+    kind: str | None = None  # launch | fair | results | event | other (added later: optional)
 
 
 CONTRACTS: tuple[type[EventPayload], ...] = (
