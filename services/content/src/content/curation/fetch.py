@@ -1,6 +1,8 @@
 """Fetching a feed over HTTP, bounded in time, size and redirects, and guarded against SSRF."""
 
 import asyncio
+import functools
+import ssl
 from dataclasses import dataclass
 
 import httpcore
@@ -83,12 +85,18 @@ async def _get(
         return _fetched(response, bytes(body))
 
 
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    # Loading the CA bundle takes a while and blocks: once per process.
+    return httpx.create_ssl_context()
+
+
 def _client(limits: Limits) -> httpx.AsyncClient:
     transport = httpx.AsyncHTTPTransport(retries=0)
     # httpx has no public hook for the connection's network backend: give its pool ours, so
     # every connection (redirects included) goes through the SSRF check on resolved addresses.
     transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=httpx.create_ssl_context(),
+        ssl_context=_ssl_context(),
         max_connections=4,
         network_backend=GuardedBackend(allow_private=limits.allow_private),
     )

@@ -69,7 +69,9 @@ async def check_feed(url: str, *, limits: Limits) -> tuple[Fetched, list[FeedEnt
     try:
         check_host(urlsplit(url).hostname or "", allow_private=limits.allow_private)
         return await read_feed(url, limits=limits)
-    except (FetchFailed, NotAFeed, RefusedAddress) as exc:
+    except RefusedAddress as exc:
+        raise FeedUnusable(f"{url} is refused: {exc}", field="url") from exc
+    except (FetchFailed, NotAFeed) as exc:
         raise FeedUnusable(f"{url} is not a usable feed: {exc}", field="url") from exc
 
 
