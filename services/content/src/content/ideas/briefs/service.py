@@ -9,6 +9,7 @@ from common.errors import Conflict, InvalidInput
 from common.events.contracts.content import IdeaPublishedV1
 from content import item_events, targeting
 from content.access.visibility import require_may_create, require_may_create_somewhere
+from content.calendar.service import require_campaign
 from content.ideas.briefs import repository
 from content.ideas.briefs.models import Idea, IdeaStatus
 from content.ideas.briefs.schemas import IdeaCreate, IdeaRead, IdeaTargeting, IdeaUpdate
@@ -28,6 +29,8 @@ async def create_idea(session: AsyncSession, *, principal: Principal, data: Idea
     now = datetime.now(UTC)
     _check_deadline(data.deadline, now=now)
     targets = await _targets(session, principal=principal, spec=data.targeting)
+    if data.campaign_id is not None:
+        await require_campaign(session, org_id=principal.org_id, campaign_id=data.campaign_id)
     idea = Idea(
         org_id=principal.org_id,
         title=data.title,
@@ -36,7 +39,6 @@ async def create_idea(session: AsyncSession, *, principal: Principal, data: Idea
         examples=list(data.examples),
         networks=list(dict.fromkeys(data.targeting.networks)),
         deadline=data.deadline,
-        # Stored as given: the calendar room offers no campaign check yet (see docs).
         campaign_id=data.campaign_id,
         created_by=principal.user_id,
         created_at=now,
@@ -61,6 +63,8 @@ async def update_idea(
     changes = data.model_dump(exclude_unset=True, exclude={"targeting"})
     if "deadline" in changes:
         _check_deadline(data.deadline, now=now)
+    if data.campaign_id is not None:
+        await require_campaign(session, org_id=principal.org_id, campaign_id=data.campaign_id)
     if data.targeting is not None:
         targets = await _targets(session, principal=principal, spec=data.targeting)
         await repository.replace_targets(session, idea=idea, targets=targets)

@@ -112,5 +112,8 @@ async def _target(
             )
     if wanted is None:
         raise InvalidInput("name the sub-program this post is for", field="sub_program_id")
-    found = await targeting.resolve(session, org_id=principal.org_id, sub_program_ids=[wanted])
+    try:
+        found = await targeting.resolve(session, org_id=principal.org_id, sub_program_ids=[wanted])
+    except targeting.UnknownTarget as exc:
+        raise targeting.UnknownTarget(exc.message, field="sub_program_id") from exc
     return found[0]
