@@ -270,3 +270,32 @@ async def test_full_text_search_finds_words_in_title_and_body(
     assert await found("solar team") == ["Hiring"]
     assert await found("solar -team") == ["Solar plant opens"]  # websearch syntax
     assert await found("nuclear") == []
+
+
+async def test_campaign_must_be_one_of_the_organisations(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    tenant, other = Tenant(), Tenant()
+    _, s1, _ = await two_sub_programs(settings, tenant)
+    _, foreign, _ = await two_sub_programs(settings, other)
+    moment = {"name": "Launch", "kind": "launch", "starts_at": "2027-05-01T09:00:00Z"}
+    theirs = await client.post(
+        "/v1/campaigns",
+        json=moment | {"targeting": {"sub_program_ids": [foreign]}},
+        headers=other.headers(admin=True),
+    )
+    assert theirs.status_code == 201, theirs.text
+    mine = await client.post(
+        "/v1/campaigns",
+        json=moment | {"targeting": {"sub_program_ids": [s1]}},
+        headers=tenant.headers(admin=True),
+    )
+    body = {"title": "Launch day", "sub_program_ids": [s1]}
+    linked = await create(client, tenant, **body, campaign_id=mine.json()["id"])
+    refused = await client.post(
+        "/v1/content",
+        json=body | {"campaign_id": theirs.json()["id"]},
+        headers=tenant.headers(admin=True),
+    )
+    assert linked["campaign_id"] == mine.json()["id"]
+    assert (refused.status_code, fields(refused)) == (422, ["campaign_id"])

@@ -11,6 +11,7 @@ from common.errors import Conflict, InvalidInput
 from common.events.contracts.content import ContentCreatedV1, ContentRevisedV1
 from content import item_events, targeting
 from content.access.visibility import require_may_create, require_may_create_somewhere, visible_to
+from content.calendar.service import require_campaign
 from content.items import repository
 from content.items.details import Details
 from content.items.schemas import ContentCreate, ContentRead, ContentUpdate, Targeting
@@ -52,6 +53,8 @@ async def create_item(
     else:
         group_id, spec = None, data
     _check_fields(kind=data.kind, url=data.url is not None, details=data.details)
+    if data.campaign_id is not None:
+        await require_campaign(session, org_id=principal.org_id, campaign_id=data.campaign_id)
     targets = await targeting.resolve(
         session,
         org_id=principal.org_id,
@@ -125,6 +128,8 @@ async def update_item(
     changes = data.model_dump(exclude_unset=True, exclude={"targeting", "topics"})
     if "url" in changes:
         changes["url"] = str(data.url) if data.url else None
+    if changes.get("campaign_id") is not None:
+        await require_campaign(session, org_id=item.org_id, campaign_id=changes["campaign_id"])
     _check_fields(
         kind=item.kind,
         url=(changes.get("url", item.url) is not None),
