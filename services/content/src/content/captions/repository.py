@@ -1,10 +1,10 @@
 """Queries of the captions room: variants, rule sets and recorded posts, scoped by organisation."""
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -111,6 +111,20 @@ async def digest_taken(
     if other_than is not None:
         query = query.where(col(CaptionVariant.id) != other_than)
     return (await session.execute(query.limit(1))).first() is not None
+
+
+async def update_variant(
+    session: AsyncSession, *, org_id: uuid.UUID, caption_id: uuid.UUID, values: dict[str, Any]
+) -> CaptionVariant | None:
+    """Change one variant's columns in one UPDATE; None if it is gone."""
+    statement = (
+        update(CaptionVariant)
+        .where(col(CaptionVariant.org_id) == org_id, col(CaptionVariant.id) == caption_id)
+        .values(**values, updated_at=datetime.now(UTC))
+        .returning(CaptionVariant)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+    return (await session.execute(statement)).scalar_one_or_none()
 
 
 async def delete_variant(

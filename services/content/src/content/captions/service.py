@@ -102,19 +102,23 @@ async def update(
     """Change a variant's text or label; the new text must follow the rules."""
     await _require_writable(session, principal=principal, item=item)
     variant = await get(session, item=item, caption_id=caption_id)
+    network, language = variant.network, variant.language
     changes = data.model_dump(exclude_unset=True)
-    if changes.get("text") is not None:
-        await _require_valid(session, item=item, network=variant.network, text=changes["text"])
-        variant.text, variant.digest = changes["text"], _digest(changes["text"])
-    if "label" in changes:
-        variant.label = changes["label"]
-    variant.updated_at = datetime.now(UTC)
+    if changes.get("text") is None:
+        changes.pop("text", None)
+    else:
+        await _require_valid(session, item=item, network=network, text=changes["text"])
+        changes["digest"] = _digest(changes["text"])
     try:
         async with session.begin_nested():  # the unique text index decides, even in a race
-            await session.flush()
+            updated = await repository.update_variant(
+                session, org_id=item.org_id, caption_id=caption_id, values=changes
+            )
     except IntegrityError as exc:
-        raise _exists(variant.network, variant.language) from exc
-    return variant
+        raise _exists(network, language) from exc
+    if updated is None:  # deleted meanwhile
+        raise CaptionNotFound(f"caption {caption_id} not found", field="caption_id")
+    return updated
 
 
 async def delete(
