@@ -12,6 +12,7 @@ import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import content_library
 import gateway_hop
 import ingest
 import latency
@@ -24,6 +25,8 @@ BENCHMARKS: dict[str, Benchmark] = {
     "backbone.relay": throughput.measure,
     "backbone.approval_to_feed": latency.measure,
     "gateway.hop": gateway_hop.measure,
+    "content.library_page": content_library.measure_page,
+    "content.search": content_library.measure_search,
 }
 
 
