@@ -94,7 +94,7 @@ async def _fresh_source(client: httpx.AsyncClient, world: World) -> str:
 
 async def _fresh_entry(client: httpx.AsyncClient, world: World) -> str:
     source_id = await _fresh_source(client, world)
-    params = {"source_id": source_id, "status": "pending", "limit": 1}
+    params: dict[str, str | int] = {"source_id": source_id, "status": "pending", "limit": 1}
     response = await client.get(ENTRIES, params=params, headers=world.admin)
     assert response.status_code == 200 and response.json()["items"], response.text
     return str(response.json()["items"][0]["id"])
