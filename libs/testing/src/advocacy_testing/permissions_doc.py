@@ -12,7 +12,7 @@ from advocacy_testing.permissions import CALLERS, CONTENT_LIST, ROWS, Outcome, R
 DOC = Path(__file__).resolve().parents[4] / "docs" / "permissions.md"
 BEGIN = "<!-- permissions:begin — generated from libs/testing/src/advocacy_testing/permissions.py"
 END = "<!-- permissions:end -->"
-MARK: dict[Outcome, str] = {"allowed": "✓", "401": "401", "403": "403", "404": "404"}
+MARK: dict[Outcome, str] = {"allowed": "✓", "401": "401", "403": "403", "404": "404", "422": "422"}
 SERVICES = ("ambassadors", "content", "metrics")
 
 

@@ -1,5 +1,6 @@
 """The four services as separate processes on PostgreSQL and Kafka, as deployed."""
 
+import os
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -7,9 +8,12 @@ from dataclasses import dataclass
 
 from advocacy_testing import identity
 from advocacy_testing.databases import create_database, drop_database
+from advocacy_testing.feed_server import feed_server
 from advocacy_testing.processes import ServiceProcess, free_port
 
 DB_SERVICES = ("content", "ambassadors", "metrics")
+# Where the curation room's permission calls point their sources (advocacy_testing.rooms).
+FEED_URL_VARIABLE = "E2E_CURATION_FEED_URL"
 
 
 @dataclass
@@ -37,6 +41,11 @@ def _service_env(
     }
     if name == "ambassadors":
         env["AMBASSADORS_PUBLIC_BASE_URL"] = gateway
+    if name == "content":
+        # The e2e feed server is on loopback; private ranges stay refused even so.
+        env["CONTENT_CURATION_ALLOW_LOOPBACK"] = "true"
+        # ...and the only host it may fetch from: fuzzed source URLs never leave the machine.
+        env["CONTENT_CURATION_ALLOWED_HOSTS"] = "127.0.0.1"
     return env
 
 
@@ -74,11 +83,13 @@ async def running_stack(
         port=gateway_port,
     )
     try:
-        for name in DB_SERVICES:
-            services[name].migrate()
-        for process in [*workers.values(), *services.values()]:
-            process.start()
-        yield Stack(services, workers)
+        with feed_server() as feed:
+            os.environ[FEED_URL_VARIABLE] = feed
+            for name in DB_SERVICES:
+                services[name].migrate()
+            for process in [*workers.values(), *services.values()]:
+                process.start()
+            yield Stack(services, workers)
     finally:
         for process in [*services.values(), *workers.values()]:
             process.stop()

@@ -121,7 +121,7 @@ def local(settings: Settings) -> Settings:
     # The test feeds live on 127.0.0.1, which production refuses; the poller is driven by hand.
     return settings.model_copy(
         update={
-            "curation_allow_private_hosts": True,
+            "curation_allow_loopback": True,
             "curation_fetch_timeout_seconds": 3.0,
             "curation_max_feed_bytes": 64 * 1024,
             "curation_tick_seconds": 3600.0,
@@ -142,7 +142,7 @@ async def db(local: Settings) -> AsyncIterator[Database]:
     await database.dispose()
 
 
-LIMITS = Limits(timeout_seconds=3.0, max_bytes=64 * 1024, allow_private=True)
+LIMITS = Limits(timeout_seconds=3.0, max_bytes=64 * 1024, allow_loopback=True)
 
 
 @dataclass
@@ -271,7 +271,7 @@ async def test_create_source_with_unusable_feed_is_422_naming_url(
 async def test_create_source_refuses_private_addresses_by_default(
     settings: Settings, org: Org, feeds: FeedServer
 ) -> None:
-    guarded = settings.model_copy(update={"curation_allow_private_hosts": False})
+    guarded = settings.model_copy(update={"curation_allow_loopback": False})
     async with serving(build_app(guarded)) as client:
         for url in (
             feeds.url("rss.xml"),
@@ -615,7 +615,7 @@ async def test_poll_refuses_private_addresses_at_fetch_time(
     source = await source_of(client, org, feeds.url("rss.xml"))
     await due_now(client, org, source)
     feeds.hits.clear()
-    await poller.tick(db, limits=Limits(allow_private=False))
+    await poller.tick(db, limits=Limits(allow_loopback=False))
     now = await source_now(client, org, source)
     assert now["status"] == "failing" and "refused" in now["last_error"]
     assert feeds.hits["rss.xml"] == 0

@@ -34,14 +34,32 @@ def test_is_public_accepts_global_addresses(address: str) -> None:
     assert is_public(ipaddress.ip_address(address))
 
 
-@pytest.mark.parametrize("host", ["localhost", "LOCALHOST.", "127.0.0.1", "[::1]", "10.0.0.8"])
-def test_check_host_refuses_internal_hosts_unless_allowed(host: str) -> None:
+@pytest.mark.parametrize("host", ["localhost", "LOCALHOST.", "127.0.0.1", "[::1]"])
+def test_check_host_refuses_loopback_unless_allowed(host: str) -> None:
     with pytest.raises(RefusedAddress):
-        check_host(host, allow_private=False)
-    check_host(host, allow_private=True)
+        check_host(host, allow_loopback=False)
+    check_host(host, allow_loopback=True)
+
+
+@pytest.mark.parametrize("host", ["10.0.0.8", "192.168.1.1", "172.16.0.1", "169.254.169.254"])
+def test_check_host_refuses_private_ranges_even_with_loopback_allowed(host: str) -> None:
+    for allow_loopback in (False, True):
+        with pytest.raises(RefusedAddress):
+            check_host(host, allow_loopback=allow_loopback)
 
 
 async def test_resolve_public_refuses_a_name_that_resolves_to_loopback() -> None:
     with pytest.raises(RefusedAddress, match="private or reserved"):
-        await resolve_public("localhost", 80, allow_private=False)
-    assert await resolve_public("localhost", 80, allow_private=True) in ("127.0.0.1", "::1")
+        await resolve_public("localhost", 80, allow_loopback=False)
+    assert await resolve_public("localhost", 80, allow_loopback=True) in ("127.0.0.1", "::1")
+
+
+async def test_an_allow_list_refuses_other_hosts_before_any_lookup() -> None:
+    allowed = frozenset({"127.0.0.1"})
+    check_host("127.0.0.1", allow_loopback=True, allowed_hosts=allowed)
+    for host in ("example.com", "93.184.216.34", "localhost"):
+        with pytest.raises(RefusedAddress, match="not among the hosts"):
+            check_host(host, allow_loopback=True, allowed_hosts=allowed)
+    # "no-such-host.invalid" would fail in DNS; the allow-list answers first.
+    with pytest.raises(RefusedAddress, match="not among the hosts"):
+        await resolve_public("no-such-host.invalid", 80, allow_loopback=True, allowed_hosts=allowed)

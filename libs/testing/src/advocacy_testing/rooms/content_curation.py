@@ -2,9 +2,10 @@
 
 Sources are made fresh by A's admin inside each call, aimed at S. The content service fetches a
 source's URL when it is saved, so the stack under test needs a feed it may reach:
-E2E_CURATION_FEED_URL (default below) must serve an RSS/Atom feed whose entry links differ per
-request query (entries are deduplicated by link), and the content service must run with
-CONTENT_CURATION_ALLOW_PRIVATE_HOSTS=true when that feed is on a private address.
+E2E_CURATION_FEED_URL must serve an RSS/Atom feed whose entry links differ per request query
+(entries are deduplicated by link), and the content service must run with
+CONTENT_CURATION_ALLOW_LOOPBACK=true: advocacy_testing.stack starts such a feed server
+(advocacy_testing.feed_server) and sets both.
 """
 
 import os
@@ -15,7 +16,12 @@ import httpx
 from advocacy_testing.permission_cells import Outcome, Row, cells
 from advocacy_testing.world import Call, Headers, RowKey, World
 
-FEED_URL = os.environ.get("E2E_CURATION_FEED_URL", "http://127.0.0.1:8765/feed.xml")
+
+def feed_url() -> str:
+    """The feed the running stack serves (advocacy_testing.stack sets it), read at call time."""
+    return os.environ.get("E2E_CURATION_FEED_URL", "http://127.0.0.1:8765/feed.xml")
+
+
 SOURCES = "/v1/curation/sources"
 ENTRIES = "/v1/curation/entries"
 # Persons of A who may not see curation at all, and every API key: 403 before any lookup.
@@ -42,7 +48,7 @@ def rows() -> list[Row]:
     read_rule = "org admin, analysts; program managers covering a target (others of A: 403)"
     list_rule = "org admin, analysts, program managers (filtered to what they cover)"
     return [
-        Row("POST", SOURCES, "content", source_rule, cells(*managers, other_org_admin="404")),
+        Row("POST", SOURCES, "content", source_rule, cells(*managers, other_org_admin="422")),
         Row("GET", SOURCES, "content", list_rule, cells(*listers)),
         Row("GET", f"{SOURCES}/{{source_id}}", "content", read_rule, read),
         Row("PATCH", f"{SOURCES}/{{source_id}}", "content", source_rule, manage),
@@ -75,7 +81,7 @@ def _source_body(world: World) -> dict[str, object]:
     # A query of its own: one source per URL in an organisation, and links new to the queue.
     return {
         "name": "Blog",
-        "url": f"{FEED_URL}?n={uuid.uuid4().hex}",
+        "url": f"{feed_url()}?n={uuid.uuid4().hex}",
         "targeting": {"sub_program_ids": [world.sub_program_id]},
     }
 

@@ -27,7 +27,8 @@ class Limits:
 
     timeout_seconds: float = 5.0
     max_bytes: int = 5 * 1024 * 1024
-    allow_private: bool = False
+    allow_loopback: bool = False
+    allowed_hosts: frozenset[str] = frozenset()  # empty: any host that passes the address rules
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,9 @@ def _client(limits: Limits) -> httpx.AsyncClient:
     transport._pool = httpcore.AsyncConnectionPool(
         ssl_context=_ssl_context(),
         max_connections=4,
-        network_backend=GuardedBackend(allow_private=limits.allow_private),
+        network_backend=GuardedBackend(
+            allow_loopback=limits.allow_loopback, allowed_hosts=limits.allowed_hosts
+        ),
     )
     return httpx.AsyncClient(
         transport=transport,

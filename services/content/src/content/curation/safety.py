@@ -1,7 +1,10 @@
 """SSRF guard: the server fetches URLs that customers type, so where it may connect is checked.
 
-Loopback, private, link-local, multicast, reserved and unspecified addresses are refused unless
-CONTENT_CURATION_ALLOW_PRIVATE_HOSTS is set (local development and tests). The check runs on a
+Loopback, private, link-local, multicast, reserved and unspecified addresses are refused;
+CONTENT_CURATION_ALLOW_LOOPBACK (local development and tests) lets loopback through, and only
+loopback: private ranges stay refused everywhere. CONTENT_CURATION_ALLOWED_HOSTS, when set, is
+an allow-list checked before any DNS lookup (the e2e stack allows only 127.0.0.1, so API fuzzing
+never makes the service reach out anywhere else). The check runs on a
 literal address when a source is saved, and on every address a host name resolves to at connect
 time (GuardedBackend), so a name that resolves — or is re-pointed — to an internal address is
 refused too, redirects included.
@@ -46,19 +49,36 @@ def literal_address(host: str) -> Address | None:
         return None
 
 
-def check_host(host: str, *, allow_private: bool) -> None:
+def may_connect(address: Address, *, allow_loopback: bool) -> bool:
+    """Public addresses always; loopback only when allowed (never private or reserved ranges)."""
+    return is_public(address) or (allow_loopback and address.is_loopback)
+
+
+def check_allowed(host: str, *, allowed_hosts: frozenset[str]) -> None:
+    """With an allow-list configured, refuse any other host before even resolving it."""
+    if allowed_hosts and host.lower().strip("[]").rstrip(".") not in allowed_hosts:
+        raise RefusedAddress(f"{host} is not among the hosts this deployment may fetch from")
+
+
+def check_host(
+    host: str, *, allow_loopback: bool, allowed_hosts: frozenset[str] = frozenset()
+) -> None:
     """Refuse a literal internal address (or `localhost`) before any network access."""
-    if allow_private:
-        return
+    check_allowed(host, allowed_hosts=allowed_hosts)
     address = literal_address(host)
-    if host.lower().rstrip(".") in ("localhost", "localhost.localdomain") or (
-        address is not None and not is_public(address)
-    ):
+    if host.lower().rstrip(".") in ("localhost", "localhost.localdomain"):
+        if allow_loopback:
+            return
+        raise RefusedAddress(f"{host} is a loopback address")
+    if address is not None and not may_connect(address, allow_loopback=allow_loopback):
         raise RefusedAddress(f"{host} is a loopback, private or reserved address")
 
 
-async def resolve_public(host: str, port: int, *, allow_private: bool) -> str:
+async def resolve_public(
+    host: str, port: int, *, allow_loopback: bool, allowed_hosts: frozenset[str] = frozenset()
+) -> str:
     """An address of the host that may be connected to (every address it resolves to checked)."""
+    check_allowed(host, allowed_hosts=allowed_hosts)
     literal = literal_address(host)
     if literal is not None:
         addresses: Iterable[str] = [str(literal)]
@@ -68,10 +88,13 @@ async def resolve_public(host: str, port: int, *, allow_private: bool) -> str:
     chosen = list(dict.fromkeys(addresses))
     if not chosen:
         raise RefusedAddress(f"{host} does not resolve")
-    if not allow_private:
-        refused = [a for a in chosen if not is_public(ipaddress.ip_address(a.split("%")[0]))]
-        if refused:
-            raise RefusedAddress(f"{host} resolves to a private or reserved address ({refused[0]})")
+    refused = [
+        a
+        for a in chosen
+        if not may_connect(ipaddress.ip_address(a.split("%")[0]), allow_loopback=allow_loopback)
+    ]
+    if refused:
+        raise RefusedAddress(f"{host} resolves to a private or reserved address ({refused[0]})")
     return chosen[0]
 
 
@@ -82,8 +105,11 @@ class GuardedBackend(AsyncNetworkBackend):
     answer differently); TLS still verifies the certificate against the host name.
     """
 
-    def __init__(self, *, allow_private: bool) -> None:
-        self.allow_private = allow_private
+    def __init__(
+        self, *, allow_loopback: bool, allowed_hosts: frozenset[str] = frozenset()
+    ) -> None:
+        self.allow_loopback = allow_loopback
+        self.allowed_hosts = allowed_hosts
         self.inner = httpcore.AnyIOBackend()
 
     async def connect_tcp(
@@ -94,7 +120,9 @@ class GuardedBackend(AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> AsyncNetworkStream:
-        address = await resolve_public(host, port, allow_private=self.allow_private)
+        address = await resolve_public(
+            host, port, allow_loopback=self.allow_loopback, allowed_hosts=self.allowed_hosts
+        )
         return await self.inner.connect_tcp(
             address,
             port,

@@ -50,7 +50,12 @@ def limits_of(settings: ServiceSettings) -> Limits:
     return Limits(
         timeout_seconds=settings.curation_fetch_timeout_seconds,
         max_bytes=settings.curation_max_feed_bytes,
-        allow_private=settings.curation_allow_private_hosts,
+        allow_loopback=settings.curation_allow_loopback,
+        allowed_hosts=frozenset(
+            host.strip().lower()
+            for host in settings.curation_allowed_hosts.split(",")
+            if host.strip()
+        ),
     )
 
 
@@ -67,7 +72,11 @@ async def read_feed(
 async def check_feed(url: str, *, limits: Limits) -> tuple[Fetched, list[FeedEntry]]:
     """The feed behind a URL a caller typed, or a 422 naming `url` with the reason."""
     try:
-        check_host(urlsplit(url).hostname or "", allow_private=limits.allow_private)
+        check_host(
+            urlsplit(url).hostname or "",
+            allow_loopback=limits.allow_loopback,
+            allowed_hosts=limits.allowed_hosts,
+        )
         return await read_feed(url, limits=limits)
     except RefusedAddress as exc:
         raise FeedUnusable(f"{url} is refused: {exc}", field="url") from exc
