@@ -17,8 +17,9 @@ import argparse
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI, Request
@@ -37,7 +38,7 @@ from common.topics import ensure_topics, owned_topics
 
 log = logging.getLogger(__name__)
 NO_CONSUMERS = "none"
-Loop = Callable[[Database, ServiceSettings, Heartbeats], Awaitable[None]]
+Loop = Callable[[Database, ServiceSettings, Heartbeats], Coroutine[Any, Any, None]]
 
 
 @dataclass

@@ -8,11 +8,11 @@ body. Results stay newest first, so the cursor means the same with or without a 
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Query
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, and_, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -106,21 +106,22 @@ def _narrowing(filters: LibraryFilters, org_id: uuid.UUID) -> list[ColumnElement
         conditions.append(col(item.status).in_(filters.status))
     if filters.kind:
         conditions.append(col(item.kind).in_(filters.kind))
-    for column, value in (
+    equal: tuple[tuple[Any, object], ...] = (
         (item.campaign_id, filters.campaign_id),
         (item.language, filters.language),
         (item.author_id, filters.author_id),
-    ):
+    )
+    for column, value in equal:
         if value is not None:
             conditions.append(col(column) == value)
-    for column, after, before in (
+    for moment, after, before in (
         (item.created_at, filters.created_after, filters.created_before),
         (item.published_at, filters.published_after, filters.published_before),
     ):
         if after is not None:
-            conditions.append(col(column) >= after)
+            conditions.append(col(moment) >= after)
         if before is not None:
-            conditions.append(col(column) < before)
+            conditions.append(col(moment) < before)
     if filters.sub_program_id is not None:
         conditions.append(_targeted(ContentTarget.sub_program_id, filters.sub_program_id, org_id))
     if filters.program_id is not None:
@@ -157,7 +158,7 @@ def _tagged(dimension: TagDimension, value: str, org_id: uuid.UUID) -> ColumnEle
     return col(ContentItem.id).in_(ids)
 
 
-def _with_dimension(dimension: TagDimension, org_id: uuid.UUID) -> object:
+def _with_dimension(dimension: TagDimension, org_id: uuid.UUID) -> Select[Any]:
     return select(col(ContentTag.content_id)).where(
         col(ContentTag.org_id) == org_id, col(ContentTag.dimension) == dimension
     )
@@ -167,7 +168,7 @@ def _matches(q: str, *, dialect: str) -> ColumnElement[bool]:
     if dialect == "postgresql":
         # Literal SQL, not bound parameters: the planner matches the index's expression only
         # against constants.
-        document = literal_column(
+        document: ColumnElement[Any] = literal_column(
             FTS_DOCUMENT.replace("title", "content_items.title").replace(
                 "body", "content_items.body"
             )

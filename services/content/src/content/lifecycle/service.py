@@ -214,14 +214,26 @@ async def archive(session: AsyncSession, *, principal: Principal, item: ContentI
     """Take an item out of circulation for good (feeds drop it if it was published)."""
     await require_may_approve(session, principal=principal, item=item)
     now = datetime.now(UTC)
-    common = {"org_id": item.org_id, "content_id": item.id, "to_status": S.archived}
     was_live = await repository.transition(
-        session, from_statuses=IN_CIRCULATION, expired_at=now, updated_at=now, **common
+        session,
+        org_id=item.org_id,
+        content_id=item.id,
+        from_statuses=IN_CIRCULATION,
+        to_status=S.archived,
+        expired_at=now,
+        updated_at=now,
     )
     if was_live is not None:
         await stage_expired(session, was_live, reason="archived")
         return was_live
-    moved = await repository.transition(session, from_statuses=ARCHIVABLE, updated_at=now, **common)
+    moved = await repository.transition(
+        session,
+        org_id=item.org_id,
+        content_id=item.id,
+        from_statuses=ARCHIVABLE,
+        to_status=S.archived,
+        updated_at=now,
+    )
     if moved is None:
         raise _wrong(item, "archived", allowed=(*IN_CIRCULATION, *ARCHIVABLE))
     return moved

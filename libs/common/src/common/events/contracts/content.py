@@ -75,7 +75,7 @@ class ContentPublishedV1(ItemTargeting):
     topic: ClassVar[str] = TOPIC
 
     content_id: uuid.UUID
-    sub_program_id: uuid.UUID  # type: ignore[assignment]  # always set on a publication
+    sub_program_id: uuid.UUID  # always set on a publication (optional in ItemTargeting)
     kind: str
     title: str
     url: str | None = None
