@@ -14,6 +14,7 @@ _WORKER_SUB_PROGRAMS_ALLOW, _WORKER_SUB_PROGRAMS_DENY, _WORKER_PROBE_PORT) for K
 """
 
 import argparse
+import dataclasses
 import asyncio
 import contextlib
 import logging
@@ -212,9 +213,8 @@ def filter_problem(settings: ServiceSettings) -> str | None:
 def main(spec: WorkerSpec, argv: Sequence[str]) -> None:
     """Entry point of `python -m <service>.worker`: serve the probes until SIGTERM/SIGINT."""
     settings = configure(spec.settings, argv)
-    app = build_worker_app(
-        WorkerSpec(settings=settings, produces=spec.produces, consumers=spec.consumers)
-    )
+    # dataclasses.replace keeps every field of the spec (its loops too): only the settings change.
+    app = build_worker_app(dataclasses.replace(spec, settings=settings))
     config = ops_server.config(
         app, host=settings.worker_probe_host, port=settings.worker_probe_port
     )

@@ -63,7 +63,8 @@ class ServiceProcess:
             [sys.executable, "-m", f"{self.name}.migrate"], env=self._env(), check=True, cwd=REPO
         )
 
-    def start(self, timeout: float = 30.0) -> None:
+    # Generous: on 2 busy cores importing a service and migrating its checks takes tens of seconds.
+    def start(self, timeout: float = 90.0) -> None:
         """Spawn uvicorn and wait until the service answers."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
