@@ -14,9 +14,9 @@ _WORKER_SUB_PROGRAMS_ALLOW, _WORKER_SUB_PROGRAMS_DENY, _WORKER_PROBE_PORT) for K
 """
 
 import argparse
-import dataclasses
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
