@@ -37,7 +37,7 @@ from common.dev_keys import DEV_INTERNAL_PRIVATE_KEY
 
 CLIENTS = int(os.environ.get("BENCH_CONTENT_CLIENTS", "9"))
 SECONDS = int(os.environ.get("BENCH_CONTENT_SECONDS", "8"))
-LATENCY_REQUESTS = int(os.environ.get("BENCH_CONTENT_REQUESTS", "300"))
+LATENCY_REQUESTS = int(os.environ.get("BENCH_CONTENT_REQUESTS", "200"))
 RUNS = bench.RUNS
 LIMIT = 50
 PAGES = 3
@@ -333,10 +333,14 @@ async def _explain(pool: asyncpg.Pool, page: Page) -> dict[str, Any]:
 def _nodes(node: dict[str, Any], depth: int = 0) -> list[str]:
     """The plan as indented lines: node type, relation/index, actual rows, time."""
     on = node.get("Index Name") or node.get("Relation Name") or ""
+    backward = " backward" if node.get("Scan Direction") == "Backward" else ""
+    removed = node.get("Rows Removed by Filter")
     line = (
-        f"{'  ' * depth}{node['Node Type']}{' on ' + on if on else ''} "
+        f"{'  ' * depth}{node['Node Type']}{backward}{' on ' + on if on else ''} "
         f"(rows={node.get('Actual Rows')}, loops={node.get('Actual Loops')}, "
-        f"{node.get('Actual Total Time')} ms)"
+        f"{node.get('Actual Total Time')} ms"
+        f"{f', {removed} removed by filter' if removed else ''}"
+        f"{', filter: to_tsvector' if 'to_tsvector' in node.get('Filter', '') else ''})"
     )
     return [line] + [n for child in node.get("Plans", []) for n in _nodes(child, depth + 1)]
 

@@ -43,6 +43,8 @@ def verdict(key: str, entry: Entry) -> str:
         "backbone.relay": lambda e: e["ratio"] >= 0.8,
         "backbone.approval_to_feed": lambda e: e["p50_ms"] <= 42.5 and e["p99_ms"] <= 66.3,
         "gateway.hop": hop_report.met,
+        "content.library_page": lambda e: e["p99_ms"] < e["goal_p99_ms"],
+        "content.search": lambda e: e["p99_ms"] < e["goal_p99_ms"],
     }
     check = checks.get(key)
     if check is None:
@@ -264,6 +266,105 @@ wait. A wake-up that crosses processes (PostgreSQL `LISTEN/NOTIFY` on commit) re
 polling harder."""
 
 
+def _library_cases(e: Entry) -> str:
+    """content.*: each case's figures, ours beside the bare statement of the same rows."""
+    rows = [
+        "| case | side | req/s (median) | runs | / baseline | p50, 1 client | p99, 1 client "
+        "| CPU/request: web | PostgreSQL | client |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, c in e["cases"].items():
+        for side, f in (("`GET /v1/content`", ""), ("bare asyncpg SELECT", "baseline_")):
+            cpu = c[f + "cpu_ms_per_request"]
+            rows.append(
+                f"| {name} | {side} | {_n(c[f + 'rate'])} | {_runs(c[f + 'rates'])} "
+                f"| {c['ratio'] if not f else 1:.2f} | {c[f + 'p50_ms']:.1f} ms "
+                f"| {c[f + 'p99_ms']:.1f} ms | {_ms(cpu.get('service'))} "
+                f"| {_ms(cpu.get('postgres'))} | {_ms(cpu.get('client'))} |"
+            )
+    return "\n".join(rows)
+
+
+def _library_plans(e: Entry) -> str:
+    """The bare statement's plan on page 1 of each case (EXPLAIN ANALYZE, after the runs)."""
+    parts = []
+    for name, c in e["cases"].items():
+        x = c["explain_page_1"]
+        plan = "\n".join(x["plan"])
+        parts.append(
+            f"{name}: planning {x['planning_ms']:.1f} ms, execution {x['execution_ms']:.1f} ms\n"
+            f"\n```\n{plan}\n```"
+        )
+    return "\n\n".join(parts)
+
+
+def _library_reading(e: Entry) -> str:
+    """Where the time goes, from the entry's own figures."""
+    c = e["cases"][e["case"]]
+    ours, base = c["cpu_ms_per_request"], c["baseline_cpu_ms_per_request"]
+    lines = [
+        f"For `{e['case']}`, the web process spends {_ms(ours.get('service'))} of CPU per "
+        f"request and PostgreSQL {_ms(ours.get('postgres'))} (the page, then the targets and "
+        f"the tags of its items: three statements); the bare statement costs PostgreSQL "
+        f"{_ms(base.get('postgres'))}. With one client, the service's p50 is "
+        f"{c['p50_ms'] - c['baseline_p50_ms']:.1f} ms above the bare statement's."
+    ]
+    if c["baseline_p99_ms"] >= e["goal_p99_ms"]:
+        lines.append(
+            f"The bare statement alone has a p99 of {c['baseline_p99_ms']:.1f} ms, above the "
+            f"goal of {e['goal_p99_ms']:.0f} ms: on this machine the goal cannot be met by the "
+            "service's code, only by a cheaper statement (see the plans below and "
+            "docs/decisions/0011-content-search.md)."
+        )
+    recomputed = any(
+        "filter: to_tsvector" in line
+        for case in e["cases"].values()
+        for line in case["explain_page_1"]["plan"]
+    )
+    if recomputed and e["goal"] == "p99_ms < 50":
+        lines.append(
+            "For common words the planner walks the newest items (an index on created_at) and "
+            "filters each with `to_tsvector(...)`: the GIN index is not used, and every row looked "
+            "at is parsed again from its title and body. A stored tsvector column makes that "
+            "filter cheap (docs/decisions/0011-content-search.md)."
+        )
+    return " ".join(lines)
+
+
+def _library(what: str) -> Callable[[Entry], str]:
+    def section(e: Entry) -> str:
+        return f"""{_library_cases(e)}
+
+**What.** {what} on a library of 100,000 items of one organisation (plus 5,000 of another, so
+that a statement forgetting the organisation would show): 20 sub-programs in 4 programs, seven
+statuses, six kinds, four languages, 12 topics, bodies of 50-300 words from a fixed vocabulary
+drawn by a seeded random (bench/content_seed.py; COPY, then the GIN index, then VACUUM ANALYZE;
+a complete seed is kept and reused, fingerprint `{e["seed_fingerprint"]}`). Pages 1 to 3 of 50,
+each reached through the previous page's `next_cursor`, are requested in turn.
+**How.** The content web process (uvicorn, env=test) is sent the internal assertion the gateway
+would sign for it (the gateway itself is not in the path: `gateway.hop` measures that hop). Load
+from `hey`: {e["clients"]} clients spread over the pages for {e["seconds"]} s per run (rates),
+one client for {e["latency_requests"]} requests per round (p50/p99). The baseline is a bare
+asyncpg loop on as many connections, one hand-written `SELECT … ORDER BY created_at DESC, id DESC
+LIMIT 50` per request, checked to return the same ids in the same order as the API's page.
+Sides alternate which goes first; medians of {e["runs"]}. CPU per request comes from /proc: the
+web process, the database's backends, and the client (hey, or the harness for the baseline).
+**Limits.** The machine has 2 cores shared with the other engineers' test runs, PostgreSQL and
+Kafka: latencies stretch with the load of the moment and CPU/request is the steadier figure. The
+baseline does less by design: no HTTP, no identity, no ORM objects, no JSON, no facets (our
+answer carries each item's targets and tags: two more statements).
+
+### Where the time goes
+
+{_library_reading(e)}
+
+Plans of the bare statement on page 1 (the service's own statement has the same conditions):
+
+{_library_plans(e)}"""
+
+    return section
+
+
 SECTIONS: dict[str, tuple[str, Callable[[Entry], str]]] = {
     "backbone.ingest": ("Metrics ingestion on PostgreSQL", _ingest),
     "backbone.relay": ("Outbox relay throughput", _relay),
@@ -271,6 +372,22 @@ SECTIONS: dict[str, tuple[str, Callable[[Entry], str]]] = {
     "gateway.hop": (
         "The gateway hop: a proxied feed read against the same read direct",
         hop_report.section,
+    ),
+    "content.library_page": (
+        "A filtered library page of 50 on 100,000 items",
+        _library(
+            "`GET /v1/content?status=published&sub_program_id=<S>&topic=product&limit=50`, as "
+            "the org admin (the key's figures) and as an employee who is a member of S (the "
+            "visibility subqueries over the access read model)"
+        ),
+    ),
+    "content.search": (
+        "Full-text search in a 100,000-item library",
+        _library(
+            "`GET /v1/content?q=security+insights&limit=50` (two common words: about a fifth of "
+            "the library has both) as the org admin, and the same with `status=published` and "
+            "`topic=product`"
+        ),
     ),
 }
 
