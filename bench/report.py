@@ -328,6 +328,21 @@ def _library_reading(e: Entry) -> str:
             "at is parsed again from its title and body. A stored tsvector column makes that "
             "filter cheap (docs/decisions/0011-content-search.md)."
         )
+    employee = e["cases"].get("member employee")
+    if employee:
+        ours_pg = employee["cpu_ms_per_request"].get("postgres") or 0.0
+        base_pg = employee["baseline_cpu_ms_per_request"].get("postgres") or 1.0
+        lines.append(
+            f"\n\nFor the member employee, PostgreSQL spends {_ms(ours_pg)} per request on ours "
+            f"against {_ms(base_pg)} for the bare statement ({ours_pg / base_pg:.1f}x). The "
+            "service's visibility condition is `targeted at a sub-program a grant covers OR "
+            "(published AND targeted at a sub-program of the caller's)`: an OR of two "
+            "IN-subqueries is planned as hashed subplans filtering a walk of the newest items, "
+            "and those subqueries on `content_targets` name no `org_id`, so they cannot use "
+            "`ix_content_targets_sub_program` (org_id first) and read the whole table. The bare "
+            "statement has the membership semi-join only (what the OR reduces to for a caller "
+            "without grants)."
+        )
     return " ".join(lines)
 
 
@@ -358,7 +373,8 @@ answer carries each item's targets and tags: two more statements).
 
 {_library_reading(e)}
 
-Plans of the bare statement on page 1 (the service's own statement has the same conditions):
+Plans of the bare statement on page 1 (the org admin's statement from the service has the same
+conditions; an employee's adds the visibility condition):
 
 {_library_plans(e)}"""
 
