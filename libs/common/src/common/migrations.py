@@ -46,17 +46,17 @@ def main(argv: list[str], *, migrations_dir: Path, database_url: str) -> None:
             )
 
 
-# Indexes a migration creates for one engine only (PostgreSQL's full-text GIN indexes): they are
-# not in the models, which SQLite also builds, so autogenerate must not ask to drop them.
+# Columns and indexes a migration creates for one engine only (PostgreSQL's full-text tsvector
+# column and its GIN index): they are not in the models, which SQLite also builds, so
+# autogenerate must not ask to drop them.
 ENGINE_SPECIFIC_INDEX_SUFFIX = "_fts"
 
 
 def _compared(
     obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
 ) -> bool:
-    return not (
-        type_ == "index" and reflected and (name or "").endswith(ENGINE_SPECIFIC_INDEX_SUFFIX)
-    )
+    engine_specific = (name or "").endswith(ENGINE_SPECIFIC_INDEX_SUFFIX)
+    return not (type_ in ("index", "column") and reflected and engine_specific)
 
 
 def run_env(metadata: MetaData) -> None:

@@ -37,19 +37,21 @@ def visible_to(principal: Principal) -> ColumnElement[bool]:
         return false()
     if principal.has_any("org_admin", "analyst"):
         return true()
+    org_id = principal.org_id
     seen: list[ColumnElement[bool]] = [
-        targeted_at(covered_sub_programs(principal, roles=STAFF_ROLES))
+        targeted_at(covered_sub_programs(principal, roles=STAFF_ROLES), org_id=org_id)
     ]
     if principal.has_any("employee"):
-        seen.append(and_(published, targeted_at(member_sub_programs(principal))))
+        seen.append(and_(published, targeted_at(member_sub_programs(principal), org_id=org_id)))
     return or_(*seen)
 
 
-def targeted_at(sub_programs: SubProgramIds) -> ColumnElement[bool]:
+def targeted_at(sub_programs: SubProgramIds, *, org_id: uuid.UUID) -> ColumnElement[bool]:
     """The condition that an item has a target among these sub-programs (a subquery)."""
     return col(ContentItem.id).in_(
         select(col(ContentTarget.content_id)).where(
-            col(ContentTarget.sub_program_id).in_(sub_programs)
+            col(ContentTarget.org_id) == org_id,  # ix_content_targets_sub_program is org-first
+            col(ContentTarget.sub_program_id).in_(sub_programs),
         )
     )
 

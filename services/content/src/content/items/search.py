@@ -1,7 +1,8 @@
 """The library: filtered, searched, cursor-paginated lists of items, one statement per page.
 
-Full-text search is PostgreSQL's (`websearch_to_tsquery` over a GIN expression index on title
-and body, the 'simple' configuration so no language's stemming is imposed on another's items);
+Full-text search is PostgreSQL's (`websearch_to_tsquery` over a stored, generated tsvector of
+title and body with a GIN index, the 'simple' configuration so no language's stemming is
+imposed on another's items);
 SQLite, the embedded default, matches every word of the query case-insensitively in title or
 body. Results stay newest first, so the cursor means the same with or without a query.
 """
@@ -18,9 +19,6 @@ from sqlmodel import col
 
 from common.pagination import PageParams, newest_first
 from content.models import ContentItem, ContentTag, ContentTarget, TagDimension
-
-# The expression the GIN index is built on (migration 20261202_content_library); keep them equal.
-FTS_DOCUMENT = "to_tsvector('simple'::regconfig, coalesce(title, '') || ' ' || coalesce(body, ''))"
 
 
 class LibraryFilters(BaseModel):
@@ -166,15 +164,10 @@ def _with_dimension(dimension: TagDimension, org_id: uuid.UUID) -> Select[Any]:
 
 def _matches(q: str, *, dialect: str) -> ColumnElement[bool]:
     if dialect == "postgresql":
-        # Literal SQL, not bound parameters: the planner matches the index's expression only
-        # against constants.
-        document: ColumnElement[Any] = literal_column(
-            FTS_DOCUMENT.replace("title", "content_items.title").replace(
-                "body", "content_items.body"
-            )
-        )
+        # The stored tsvector column PostgreSQL generates (migration 20261202_search_column);
+        # not in the model, since SQLite has no such column.
         query = func.websearch_to_tsquery(literal_column("'simple'::regconfig"), q)
-        return document.op("@@")(query)
+        return literal_column("content_items.search_fts").op("@@")(query)
     words = [word for word in q.lower().split() if word][:10]
     return and_(
         *(
