@@ -123,7 +123,10 @@ def inferred_errors(
         statuses |= {401, 403}
     if _PARAMETER.search(path):
         statuses.add(404)
-    if method == "post" and (_has_header(operation, "idempotency-key") or _creates(operation)):
+    # Creations meet duplicates; a change to an existing object meets its current state.
+    creates = _has_header(operation, "idempotency-key") or _creates(operation)
+    changes = method in ("put", "patch", "delete") or (method == "post" and _PARAMETER.search(path))
+    if (method == "post" and creates) or changes:
         statuses.add(409)
     if "requestBody" in operation:
         statuses |= {413, 422}

@@ -2,8 +2,9 @@
 
 The operations come from the gateway's merged OpenAPI document, so a new route taking an id is
 replayed as soon as it is published; one whose id this module cannot place fails the test until
-it is taught here. Another organisation's objects are invisible: the answer must be the 404 that
-an id nobody has gets, never 2xx, 403, 409 or 5xx.
+it is taught here. Another organisation's objects are invisible: the answer must be exactly the
+one an id nobody has gets — a 404 for people, or the refusal a caller of that kind gets before
+any lookup (an API key on a route no key may use) — never 2xx, 409 or 5xx.
 """
 
 import asyncio
@@ -26,6 +27,22 @@ KINDS = {
     "content_id": "content",
     "api_key_id": "api_key",
     "grant_id": "grant",
+    "caption_id": "caption",  # under its item: /v1/content/{content_id}/captions/{caption_id}
+    "campaign_id": "campaign",
+    "idea_id": "idea",
+    "submission_id": "submission",
+    "help_request_id": "help_request",
+    "source_id": "curation_source",
+    "entry_id": "curation_entry",
+}
+# Lists that show every object of a kind to the organisation's admin.
+LISTS = {
+    "campaign": "/v1/campaigns",
+    "idea": "/v1/ideas",
+    "submission": "/v1/submissions",
+    "help_request": "/v1/help-requests",
+    "curation_source": "/v1/curation/sources",
+    "curation_entry": "/v1/curation/entries",
 }
 # Ids that are no organisation's objects: platform-wide dead letters (operators only) and the
 # public tracked link, whose code anyone holding it may follow.
@@ -95,12 +112,18 @@ async def objects_of(gw: httpx.AsyncClient, admin: Headers) -> dict[str, list[Js
         grants += await pages(gw, f"/v1/programs/{program['id']}/staff", admin)
     for sub_program in sub_programs:
         grants += await pages(gw, f"/v1/sub-programs/{sub_program['id']}/staff", admin)
+    content = await pages(gw, "/v1/content", admin)
+    captions: list[Json] = []
+    for item in content:
+        captions += await pages(gw, f"/v1/content/{item['id']}/captions", admin)
     found = {
         "program": programs,
         "sub_program": sub_programs,
         "grant": grants,
-        "content": await pages(gw, "/v1/content", admin),
+        "content": content,
+        "caption": captions,
         "api_key": await pages(gw, "/v1/api-keys", admin),
+        **{kind: await pages(gw, path, admin) for kind, path in LISTS.items()},
     }
     return {kind: sorted(items, key=lambda item: str(item["id"])) for kind, items in found.items()}
 
@@ -149,6 +172,11 @@ def bindings(
                 Binding({scope: str(grant["scope_id"]), "grant_id": str(grant["id"])}, ALL),
                 Binding({scope: own[KINDS[scope]], "grant_id": str(grant["id"])}, GRANT),
             )
+        ]
+    if "caption_id" in names:
+        return [
+            Binding({"content_id": str(c["content_id"]), "caption_id": str(c["id"])}, ALL)
+            for c in objects["caption"]
         ]
     (name,) = names
     return [Binding({name: str(item["id"])}, ALL) for item in objects[KINDS[name]]]
@@ -199,7 +227,9 @@ async def _verdict(
     if binding.foreign == ALL and not figures:
         if response.status_code == 404 and response.headers["content-type"] == PROBLEM_JSON:
             return None
-        return response.status_code, response.text[:300]
+        if response.status_code != 403:
+            return response.status_code, response.text[:300]
+        # A 403 must be the refusal of the caller's kind, the same for ids nobody has.
     fresh = {name: str(uuid.uuid4()) for name in binding.values if name in binding.foreign}
     foreign = {name: value for name, value in binding.values.items() if name in fresh}
     unknown = await _send(gw, operation, binding.values | fresh, headers)
