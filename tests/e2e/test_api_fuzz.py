@@ -168,7 +168,23 @@ async def content_rooms_objects(gw: httpx.AsyncClient, sub: str, item: str) -> N
     submission = await created(submitted)
     ask = {"kind": "video", "message": "Help me film", "submission_id": submission["id"]}
     await created(await gw.post("/v1/help-requests", json=ask, headers=employee))
-    source = {"name": "Press room", "url": f"{feed_url()}?n=fuzz", "targeting": targeting}
+    KEPT.update(sub=sub)
+
+
+# Ids the cross-tenant replay needs after the fuzzers ran (they may delete what they find).
+KEPT: dict[str, str] = {}
+
+
+async def deletable_objects(gw: httpx.AsyncClient) -> None:
+    """Objects of org A the fuzzers may have deleted: made again just before the replay."""
+    admin = ORG_A.headers(admin=True)
+    draft = {"sub_program_ids": [KEPT["sub"]], "title": "Captioned"}
+    item = await created(await gw.post("/v1/content", json=draft, headers=admin))
+    caption = {"network": "x", "text": f"Replayed {uuid.uuid4().hex[:8]}"}
+    captions = f"/v1/content/{item['id']}/captions"
+    await created(await gw.post(captions, json=caption, headers=admin))
+    url = f"{feed_url()}?n={uuid.uuid4().hex}"
+    source = {"name": "Press room", "url": url, "targeting": {"sub_program_ids": [KEPT["sub"]]}}
     await created(await gw.post("/v1/curation/sources", json=source, headers=admin))
 
 
@@ -203,6 +219,7 @@ async def test_org_b_gets_404_for_every_object_of_org_a(
 ) -> None:
     async with httpx.AsyncClient(base_url=stack.gateway, timeout=30) as gw:
         document = (await gw.get("/openapi.json")).json()
+        await deletable_objects(gw)
         before = await cross_tenant.objects_of(gw, ORG_A.headers(admin=True))
         credentials, own = await org_b(gw)
         operations = cross_tenant.id_operations(document)

@@ -15,6 +15,7 @@ from common.assertions import AssertionVerifier, load_public_keys
 from common.correlation import CorrelationMiddleware
 from common.db import Database
 from common.limits import BodySizeLimitMiddleware
+from common.nul_characters import NulCharacterMiddleware
 from common.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ def create_app(spec: ServiceSpec) -> FastAPI:
     app.state.readiness_details = {}
     errors.install(app)
     app.add_middleware(metrics.RequestMetricsMiddleware)
+    app.add_middleware(NulCharacterMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=spec.settings.max_request_bytes)
     app.add_middleware(CorrelationMiddleware)
     app.include_router(health.router)

@@ -6,6 +6,7 @@ with content:read see none (404 on one, nothing of them in lists); other keys ar
 """
 
 import uuid
+from collections.abc import Callable
 
 import httpx
 
@@ -75,11 +76,12 @@ async def fresh_campaign(client: httpx.AsyncClient, world: World) -> str:
     return str(response.json()["id"])
 
 
-def _on_fresh(method: str, suffix: str, body: object | None = None) -> Call:
+def _on_fresh(method: str, suffix: str, body: Callable[[], object] | None = None) -> Call:
     async def call(client: httpx.AsyncClient, world: World, headers: Headers) -> httpx.Response:
         campaign = await fresh_campaign(client, world)
         url = f"/v1/campaigns/{campaign}{suffix}"
-        return await client.request(method, url, json=body, headers=headers)
+        payload = body() if body is not None else None
+        return await client.request(method, url, json=payload, headers=headers)
 
     return call
 
@@ -100,7 +102,10 @@ def calls() -> dict[RowKey, Call]:
         ("POST", "/v1/campaigns", ""): _create,
         ("GET", "/v1/campaigns", ""): _get("/v1/campaigns"),
         ("GET", CAMPAIGN, ""): _on_fresh("GET", ""),
-        ("PATCH", CAMPAIGN, ""): _on_fresh("PATCH", "", {"name": "Renamed"}),
+        # A name of its own each time: two campaigns with one name and start are a 409.
+        ("PATCH", CAMPAIGN, ""): _on_fresh(
+            "PATCH", "", lambda: {"name": f"Renamed {uuid.uuid4().hex[:8]}"}
+        ),
         ("POST", f"{CAMPAIGN}/cancel", ""): _on_fresh("POST", "/cancel"),
         ("GET", f"{CAMPAIGN}/content", ""): _on_fresh("GET", "/content"),
         ("GET", "/v1/calendar", ""): _get("/v1/calendar"),
