@@ -46,7 +46,8 @@ SEARCH = "security insights"  # two common words: about a fifth of the library h
 PAGE_GOAL_P99_MS, SEARCH_GOAL_P99_MS = 25.0, 50.0
 COLUMNS = ", ".join(content_seed.ITEM_COLUMNS)
 NEWEST_FIRST = f"ORDER BY created_at DESC, id DESC LIMIT {LIMIT}"
-FTS = f"{content_seed.FTS_DOCUMENT} @@ websearch_to_tsquery('simple'::regconfig, $2)"
+# The same condition as the service's: the stored tsvector column (ADR 0011).
+FTS = "search_fts @@ websearch_to_tsquery('simple'::regconfig, $2)"
 _library: Library | None = None  # seeded once per run, shared by both keys
 
 
@@ -340,7 +341,7 @@ def _nodes(node: dict[str, Any], depth: int = 0) -> list[str]:
         f"(rows={node.get('Actual Rows')}, loops={node.get('Actual Loops')}, "
         f"{node.get('Actual Total Time')} ms"
         f"{f', {removed} removed by filter' if removed else ''}"
-        f"{', filter: to_tsvector' if 'to_tsvector' in node.get('Filter', '') else ''})"
+        f"{', filter: full-text' if '@@' in node.get('Filter', '') else ''})"
     )
     return [line] + [n for child in node.get("Plans", []) for n in _nodes(child, depth + 1)]
 
