@@ -3,7 +3,8 @@
 For integration tests of one content room (and `org_a`, the permission table's org A built
 straight in the database for in-process checks of a room's rows), where what matters is the
 room, not how the read model gets there (test_visibility.py and test_access_projection.py
-prove the projection itself with real events). Raw SQL: test support never imports a service's package.
+prove the projection itself with real events). Raw SQL: test support never imports a
+service's package.
 """
 
 import uuid
