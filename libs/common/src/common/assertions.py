@@ -67,6 +67,8 @@ def sign(
     }
     if principal.scopes:
         claims["scopes"] = sorted(principal.scopes)
+    if principal.username:
+        claims["username"] = principal.username
     return jwt.encode(claims, key, algorithm=ALGORITHM)
 
 
@@ -126,4 +128,5 @@ def _principal(claims: dict[str, Any]) -> Principal:
         roles=frozenset(str(role) for role in claims.get("roles", [])),
         scopes=frozenset(str(scope) for scope in claims.get("scopes", [])),
         kind=kind,
+        username=str(claims["username"]) if claims.get("username") else None,
     )

@@ -45,6 +45,9 @@ class Principal:
     roles: frozenset[str]
     scopes: frozenset[str] = frozenset()
     kind: CredentialKind = "user"
+    # The person's sign-in name (lower-cased), as the IdP states it: links them to their HR
+    # record (SCIM userName). None for API keys and IdPs that state none.
+    username: str | None = None
 
     @property
     def is_org_admin(self) -> bool:

@@ -34,6 +34,8 @@ KINDS = {
     "help_request_id": "help_request",
     "source_id": "curation_source",
     "entry_id": "curation_entry",
+    "employee_id": "employee",
+    "external_id": "employee",  # HR's id: /v1/hr/employees/{external_id}
 }
 # Lists that show every object of a kind to the organisation's admin.
 LISTS = {
@@ -43,6 +45,7 @@ LISTS = {
     "help_request": "/v1/help-requests",
     "curation_source": "/v1/curation/sources",
     "curation_entry": "/v1/curation/entries",
+    "employee": "/v1/employees",
 }
 # Ids that are no organisation's objects: platform-wide dead letters (operators only) and the
 # public tracked link, whose code anyone holding it may follow.
@@ -51,6 +54,9 @@ NOT_ORG_OBJECTS = re.compile(r"^/v1/ops/dead-letters/|^/l/")
 # any id (zero for ids it never saw): B's answer about A's item must be B's answer about an id
 # nobody has, A's figures never.
 FIGURES_BY_ID = frozenset({("GET", "/v1/metrics/content/{content_id}")})
+# Upserts keyed by an id the caller's organisation chooses itself: org B writing HR's "E-1"
+# writes B's own E-1 (test_people checks A's record is untouched), never A's.
+OWN_KEYS = frozenset({("PUT", "/v1/hr/employees/{external_id}")})
 PROBLEM_JSON = "application/problem+json"
 # Binding.foreign: every path parameter holds A's ids, or only the grant's.
 ALL = frozenset(KINDS)
@@ -138,6 +144,8 @@ def id_operations(document: Json) -> list[Operation]:
         unknown = set(_PARAMETER.findall(path)) - set(KINDS)
         assert not unknown, f"{path}: teach cross_tenant.KINDS what {unknown} identifies"
         for method, operation in item.items():
+            if (method.upper(), path) in OWN_KEYS:
+                continue
             if method in ("get", "post", "put", "patch", "delete"):
                 body = _body_schema(operation)
                 example = None if body is None else minimal(body, schemas)
@@ -178,6 +186,8 @@ def bindings(
             Binding({"content_id": str(c["content_id"]), "caption_id": str(c["id"])}, ALL)
             for c in objects["caption"]
         ]
+    if "external_id" in names:
+        return [Binding({"external_id": str(e["external_id"])}, ALL) for e in objects["employee"]]
     (name,) = names
     return [Binding({name: str(item["id"])}, ALL) for item in objects[KINDS[name]]]
 

@@ -98,5 +98,8 @@ class GatewayShim(httpx.AsyncBaseTransport):
             roles=frozenset(claims.get("roles", [])),
             scopes=frozenset(claims.get("scopes", [])),
             kind=claims.get("kind", "user"),
+            username=str(claims["preferred_username"]).lower()
+            if claims.get("preferred_username")
+            else None,
         )
         return assertions.sign(self._key, principal=principal, audience=self._audience)

@@ -5,12 +5,15 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ambassadors import fanout, feed_updates
+from ambassadors.people import hr_events
 from common.consuming.handlers import Delivery, Handlers
 from common.events.contracts.content import (
     ContentExpiredV1,
     ContentPublishedV1,
     ContentRevisedV1,
 )
+from common.events.contracts.hr import EmployeeHiredV1, EmployeeLeftHRV1, EmployeeUpdatedV1
+from common.events.envelope import Envelope
 
 # Other content events (created, submitted, approved, ideas...) are not ours: the consumer
 # skips types without a handler.
@@ -33,3 +36,23 @@ async def on_content_revised(session: AsyncSession, deliveries: Sequence[Deliver
 async def on_content_expired(session: AsyncSession, deliveries: Sequence[Delivery]) -> None:
     """Take expired and archived items out of the feeds, for good."""
     await feed_updates.withdraw(session, events=[d.payload for d in deliveries])
+
+
+@handlers.on(EmployeeHiredV1)
+async def on_employee_hired(session: AsyncSession, _: Envelope, payload: EmployeeHiredV1) -> None:
+    """HR hired someone: their employee record (and the onboarding offer)."""
+    await hr_events.apply_record(session, payload)
+
+
+@handlers.on(EmployeeUpdatedV1)
+async def on_employee_updated(
+    session: AsyncSession, _: Envelope, payload: EmployeeUpdatedV1
+) -> None:
+    """HR changed someone's record."""
+    await hr_events.apply_record(session, payload)
+
+
+@handlers.on(EmployeeLeftHRV1)
+async def on_employee_left(session: AsyncSession, _: Envelope, payload: EmployeeLeftHRV1) -> None:
+    """HR says someone left: deactivated at once everywhere."""
+    await hr_events.apply_left(session, payload)

@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from ambassadors import links, me
 from ambassadors.api_keys import router as api_keys
 from ambassadors.config import Settings
+from ambassadors.people import router as people
 from ambassadors.router import router
 from ambassadors.staff.router import router as staff_router
 from common.app import ServiceSpec, create_app
@@ -24,6 +25,7 @@ def build_app(settings: Settings) -> FastAPI:
                 api_keys.router,
                 api_keys.internal_router,
                 me.router,
+                people.router,
                 links.router,
                 dead_letter_router("ambassadors"),
             ],

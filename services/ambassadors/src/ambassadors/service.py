@@ -23,6 +23,7 @@ from ambassadors.models import (
     SocialProfile,
     SubProgram,
 )
+from ambassadors.people.service import require_not_departed
 from ambassadors.schemas import MembershipCreate, ProgramCreate, ShareCreate, SubProgramCreate
 from ambassadors.staff import access
 from ambassadors.staff.access import Scope
@@ -68,6 +69,7 @@ async def join(
     session: AsyncSession, *, principal: Principal, sub_program: SubProgram, data: MembershipCreate
 ) -> tuple[Membership, SocialProfile]:
     """The caller opts in to a sub-program, declaring one of their own profiles."""
+    await require_not_departed(session, principal=principal)
     now = datetime.now(UTC)
     ambassador = await repository.ensure_ambassador(
         session,
@@ -138,6 +140,7 @@ async def share(
     session: AsyncSession, *, principal: Principal, data: ShareCreate, public_base_url: str
 ) -> Share:
     """Record a share with a fresh tracked link; the post itself is the person's own action."""
+    await require_not_departed(session, principal=principal)
     ambassador = await repository.find_ambassador(
         session, org_id=principal.org_id, user_id=principal.user_id
     )

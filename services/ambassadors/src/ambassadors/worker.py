@@ -6,14 +6,20 @@ from fastapi import FastAPI
 
 from ambassadors.config import Settings
 from ambassadors.handlers import handlers
+from ambassadors.people import retention
 from common.events.contracts import ambassadors as ambassadors_events
+from common.events.contracts import hr as hr_events
 from common.worker import WorkerSpec, build_worker_app, main
 
 
 def spec(settings: Settings) -> WorkerSpec:
     """What the ambassadors service does with events (tests pass their own settings)."""
     return WorkerSpec(
-        settings=settings, produces=[ambassadors_events.TOPIC], consumers={"ambassadors": handlers}
+        settings=settings,
+        # hr.events is produced by the customer's HR connector; we provision it as its consumer.
+        produces=[ambassadors_events.TOPIC, hr_events.TOPIC],
+        consumers={"ambassadors": handlers},
+        loops={"retention": retention.run},
     )
 
 

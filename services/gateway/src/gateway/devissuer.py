@@ -43,6 +43,7 @@ class TokenRequest(BaseModel):
     roles: list[Role] = Field(default=["employee"], min_length=1)
     user: uuid.UUID | None = None
     org: uuid.UUID = DEMO_ORG
+    username: str | None = Field(default=None, max_length=320)
     ttl_hours: float = Field(default=12.0, gt=0, le=24 * 7)
 
 
@@ -82,6 +83,8 @@ def mint(key: ec.EllipticCurvePrivateKey, issuer: str, request: TokenRequest) ->
         "nbf": now,
         "exp": now + ttl,
     }
+    if request.username:
+        claims["preferred_username"] = request.username
     token = jwt.encode(claims, key, algorithm="ES256", headers={"kid": KEY_ID})
     return TokenResponse(access_token=token, expires_in=ttl)
 

@@ -20,6 +20,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--role", action="append", required=True, choices=get_args(auth.Role))
     parser.add_argument("--org", type=uuid.UUID, default=DEMO_ORG)
     parser.add_argument("--user", type=uuid.UUID, default=None)
+    parser.add_argument("--username", default=None, help="sign-in name (links to an HR record)")
     parser.add_argument("--ttl-hours", type=float, default=12.0)
     return parser
 
@@ -33,6 +34,7 @@ def main(argv: Sequence[str] | None = None, *, client: httpx.Client | None = Non
         "org": str(args.org),
         "ttl_hours": args.ttl_hours,
         **({"user": str(args.user)} if args.user else {}),
+        **({"username": args.username} if args.username else {}),
     }
     try:
         with client or httpx.Client(base_url=settings.url, timeout=5.0) as http:

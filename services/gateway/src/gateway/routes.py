@@ -40,6 +40,8 @@ ROUTES: tuple[Route, ...] = (
     *_prefix("/v1/sub-programs", "ambassadors"),
     *_prefix("/v1/me", "ambassadors"),
     *_prefix("/v1/api-keys", "ambassadors"),
+    *_prefix("/v1/hr", "ambassadors"),
+    *_prefix("/v1/employees", "ambassadors"),
     *_prefix("/v1/metrics", "metrics"),
     # Dead letters: each consumer's service serves its own (operators only, checked upstream).
     *_prefix("/v1/ops/dead-letters/metrics", "metrics"),

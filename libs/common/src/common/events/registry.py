@@ -2,11 +2,13 @@
 
 from pydantic import ValidationError
 
-from common.events.contracts import ambassadors, content
+from common.events.contracts import ambassadors, content, hr, people
 from common.events.envelope import Envelope, EventPayload, MalformedEvent
 
 CONTRACTS: dict[str, type[EventPayload]] = {
-    model.ce_type: model for module in (content, ambassadors) for model in module.CONTRACTS
+    model.ce_type: model
+    for module in (content, ambassadors, people, hr)
+    for model in module.CONTRACTS
 }
 
 

@@ -7,6 +7,7 @@ ROOMS below.
 
 from advocacy_testing.permission_cells import Row
 from advocacy_testing.rooms import (
+    ambassadors_people,
     content_calendar,
     content_captions,
     content_curation,
@@ -15,7 +16,14 @@ from advocacy_testing.rooms import (
 )
 from advocacy_testing.world import Call, RowKey
 
-ROOMS = (content_lifecycle, content_captions, content_calendar, content_ideas, content_curation)
+ROOMS = (
+    content_lifecycle,
+    content_captions,
+    content_calendar,
+    content_ideas,
+    content_curation,
+    ambassadors_people,
+)
 
 ROOM_ROWS: tuple[Row, ...] = tuple(row for room in ROOMS for row in room.rows())
 ROOM_CALLS: dict[RowKey, Call] = {key: call for room in ROOMS for key, call in room.calls().items()}

@@ -30,6 +30,10 @@ class IssuerConfig(BaseModel):
     org_id: uuid.UUID | None = None
     org_claim: str = "org"
     roles_claim: str = "roles"
+    # Where the person's sign-in name is, first present wins: links them to their HR record.
+    username_claims: list[str] = Field(
+        default_factory=lambda: ["preferred_username", "upn", "email"], max_length=8
+    )
     # IdP group or role name -> our role; our own role names are accepted as they are.
     role_map: dict[str, Role] = Field(default_factory=dict)
     # Roles every person from this IdP has (an employee of the company).

@@ -107,7 +107,16 @@ def _principal(config: IssuerConfig, claims: dict[str, Any]) -> Principal:
         user_id=_user_id(config.issuer, str(claims["sub"])),
         org_id=org_id,
         roles=_roles(config, claims.get(config.roles_claim)),
+        username=_username(config, claims),
     )
+
+
+def _username(config: IssuerConfig, claims: dict[str, Any]) -> str | None:
+    for claim in config.username_claims:
+        value = claims.get(claim)
+        if isinstance(value, str) and 0 < len(value) <= 320:
+            return value.strip().lower()
+    return None
 
 
 def _user_id(issuer: str, subject: str) -> uuid.UUID:

@@ -1,0 +1,1 @@
+"""A person's social accounts: audience history, API connections, consent to automated posting."""

@@ -1,0 +1,1 @@
+"""A person's data: export (JSON) and erasure, propagated to other services by event."""
