@@ -14,6 +14,7 @@ from advocacy_testing.world import Call, Headers, RowKey, World
 
 EMPLOYEE = "/v1/employees/{employee_id}"
 HR_EMPLOYEE = "/v1/hr/employees/{external_id}"
+NO_RECORD: dict[str, Outcome] = dict.fromkeys((*PERSONS_OF_A, "other_org_admin"), "404")
 
 
 def _readers(**exceptions: Outcome) -> dict[str, Outcome]:
@@ -56,7 +57,7 @@ def rows() -> list[Row]:
             "/v1/me/employee",
             "ambassadors",
             "any person: their own HR record (these callers have none linked: 404)",
-            cells(otherwise="403", **dict.fromkeys((*PERSONS_OF_A, "other_org_admin"), "404")),
+            cells(otherwise="403", **NO_RECORD),
         ),
         Row(
             "GET",
