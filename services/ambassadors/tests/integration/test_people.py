@@ -90,6 +90,8 @@ async def test_hr_writers_only_and_other_organisations_see_nothing(
     assert listed.json()["items"] == []
     mine = await client.get("/v1/employees?department=Sales", headers=hr_key(org))
     assert [e["id"] for e in mine.json()["items"]] == [employee_id]
+    foreign_leave = await client.post("/v1/hr/employees/E-2/leave", headers=hr_key(other))
+    assert foreign_leave.status_code == 404
     # External ids are each organisation's own: B's E-2 is B's record, A's stays as it was.
     theirs = await client.put("/v1/hr/employees/E-2", json=record(), headers=hr_key(other))
     assert theirs.status_code == 201 and theirs.json()["id"] != employee_id

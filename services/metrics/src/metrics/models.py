@@ -37,3 +37,14 @@ class ClickFact(SQLModel, table=True):
     content_id: uuid.UUID
     network: str = Field(max_length=32)
     clicked_at: datetime = Field(sa_column=utc_column())
+
+
+class ErasedPerson(SQLModel, table=True):
+    """A person whose identity was erased, as a digest: a late share of theirs is stored
+    anonymous too, and the digest does not name them."""
+
+    __tablename__ = "erased_people"
+
+    org_id: uuid.UUID = Field(primary_key=True)
+    ambassador_digest: str = Field(primary_key=True, max_length=64)
+    erased_at: datetime = Field(sa_column=utc_column())

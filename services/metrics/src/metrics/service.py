@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from common import bulk
 from common.events.contracts.ambassadors import LinkClickedV1, ShareCreatedV1
 from common.events.envelope import EventPayload
+from metrics import erasure
 from metrics.models import ClickFact, ShareFact
 from metrics.repository import Totals
 from metrics.schemas import Figure
@@ -18,7 +19,18 @@ REACH_METHOD = "sum of the sharers' declared audience sizes at share time"
 
 
 async def record_shares(session: AsyncSession, *, events: Sequence[ShareCreatedV1]) -> None:
-    """Keep each share as a fact (the inbox already dropped redeliveries)."""
+    """Keep each share as a fact (the inbox already dropped redeliveries); an erased person's
+    late share is kept under no identity."""
+    erased = await erasure.erased_among(
+        session, pairs={(e.org_id, e.ambassador_id) for e in events}
+    )
+    if erased:
+        events = [
+            e.model_copy(update={"ambassador_id": erasure.ANONYMOUS})
+            if (e.org_id, e.ambassador_id) in erased
+            else e
+            for e in events
+        ]
     await _record(session, SHARE_FACTS, events)
 
 

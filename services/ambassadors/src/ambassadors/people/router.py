@@ -95,7 +95,11 @@ async def get_employee(employee: ValidEmployee, _: PeopleReader) -> EmployeeRead
     return read(employee)
 
 
-@router.get("/v1/me/employee", response_model=EmployeeRead)
+@router.get(
+    "/v1/me/employee",
+    response_model=EmployeeRead,
+    responses={404: {"description": "HR has no record linked to you"}},
+)
 async def my_employee_record(session: DbSession, principal: Person) -> EmployeeRead:
     """What HR says about me (linked on first sight by the sign-in name my IdP states)."""
     employee = await service.caller_record(session, principal=principal)

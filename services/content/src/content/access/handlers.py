@@ -14,6 +14,8 @@ from common.events.contracts.ambassadors import (
     StaffRoleChangedV1,
     SubProgramCreatedV1,
 )
+from common.events.contracts.people import AmbassadorErasedV1
+from content import erasure
 from content.access import projection
 
 handlers = Handlers()
@@ -35,3 +37,9 @@ async def on_memberships_changed(session: AsyncSession, deliveries: Sequence[Del
 async def on_staff_roles_changed(session: AsyncSession, deliveries: Sequence[Delivery]) -> None:
     """Follow who manages or reviews which program or sub-program."""
     await projection.change_staff_roles(session, events=[d.payload for d in deliveries])
+
+
+@handlers.on_batch(AmbassadorErasedV1)
+async def on_ambassadors_erased(session: AsyncSession, deliveries: Sequence[Delivery]) -> None:
+    """Forget erased people: their ids leave every table (content.erasure)."""
+    await erasure.forget(session, events=[d.payload for d in deliveries])
