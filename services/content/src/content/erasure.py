@@ -36,9 +36,23 @@ PERSON_COLUMNS = frozenset(
 ACCESS_TABLES = frozenset({"access_memberships", "access_staff_grants"})
 
 
+def _own_tables() -> list[Table]:
+    """This service's tables only: the metadata is shared by every model imported in the
+    process (a test run imports all services'), and other services' tables are not ours."""
+    tables: dict[str, Table] = {}
+    classes = list(SQLModel.__subclasses__())
+    while classes:
+        model = classes.pop()
+        classes.extend(model.__subclasses__())
+        table = getattr(model, "__table__", None)
+        if isinstance(table, Table) and model.__module__.startswith("content."):
+            tables[table.name] = table
+    return [tables[name] for name in sorted(tables)]
+
+
 def _person_tables() -> list[tuple[Table, list[str]]]:
     found = []
-    for table in SQLModel.metadata.sorted_tables:
+    for table in _own_tables():
         if "org_id" not in table.c or table.name in ACCESS_TABLES:
             continue
         columns = sorted(PERSON_COLUMNS & set(table.c.keys()))
@@ -60,7 +74,7 @@ async def forget(session: AsyncSession, *, events: Sequence[AmbassadorErasedV1])
                     .where(table.c.org_id == event.org_id, table.c[name] == event.user_id)
                     .values({name: pseudonym})
                 )
-        for table in SQLModel.metadata.sorted_tables:
+        for table in _own_tables():
             if table.name in ACCESS_TABLES:
                 await session.execute(
                     delete(table).where(
