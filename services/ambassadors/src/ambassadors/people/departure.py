@@ -1,6 +1,7 @@
 """An employee who leaves is deactivated at once: out of every sub-program and feed, staff
-grants and social-network credentials revoked, other services told; their personal data is
-erased now or when the organisation's retention policy says (ambassadors.people.retention).
+grants revoked, other services told (no social-network credentials are held yet); their
+personal data is erased now or when the organisation's retention policy says
+(ambassadors.people.retention).
 """
 
 import uuid
@@ -11,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from ambassadors import access_events, repository, withdrawal
-from ambassadors.accounts import credentials
 from ambassadors.models import SubProgram
 from ambassadors.people import events
 from ambassadors.people import repository as people
@@ -35,7 +35,6 @@ async def deactivate(session: AsyncSession, employee: Employee) -> None:
         await withdrawal.withdraw(
             session, ambassador=ambassador, reason="employee_left", key=employee.id
         )
-        await credentials.revoke_all(session, ambassador=ambassador)
     policy = await people.retention_policy(session, org_id=employee.org_id)
     days = DEFAULT_ERASE_AFTER_DAYS if policy is None else policy.erase_after_days
     assert employee.left_at is not None

@@ -1,1 +1,0 @@
-"""A person's social accounts: audience history, API connections, consent to automated posting."""
