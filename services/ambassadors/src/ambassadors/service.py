@@ -6,7 +6,7 @@ from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ambassadors import access_events, intents, repository
+from ambassadors import access_events, intents, repository, share_gates
 from ambassadors.errors import (
     AlreadyMember,
     AlreadyShared,
@@ -158,6 +158,11 @@ async def share(
     )
     if profile is None:
         raise NoProfileOnNetwork(f"you have no {data.network} profile declared", field="network")
+    now = datetime.now(UTC)
+    await share_gates.check(
+        session,
+        share_gates.ShareAttempt(ambassador=ambassador, item=item, network=data.network, at=now),
+    )
     record = await repository.add_share(
         session,
         share=Share(
@@ -169,7 +174,7 @@ async def share(
             audience_size=profile.audience_size,
             tracked_code=intents.new_link_code(),
             target_url=item.url,
-            created_at=datetime.now(UTC),
+            created_at=now,
         ),
     )
     # Only the insert that created the share announces it: a double submit is one share.

@@ -1,7 +1,7 @@
 """An employee who leaves is deactivated at once: out of every sub-program and feed, staff
-grants revoked, other services told (no social-network credentials are held yet); their
-personal data is erased now or when the organisation's retention policy says
-(ambassadors.people.retention).
+grants revoked, each room's credentials and consents ended (ambassadors.privacy.rooms), other
+services told; their personal data is erased now or when the organisation's retention policy
+says (ambassadors.people.retention).
 """
 
 import uuid
@@ -17,6 +17,8 @@ from ambassadors.people import events
 from ambassadors.people import repository as people
 from ambassadors.people.models import Employee
 from ambassadors.privacy import erasure
+from ambassadors.privacy.personal_data import PersonRef
+from ambassadors.privacy.rooms import ROOMS
 from ambassadors.staff.models import StaffGrant
 
 DEFAULT_ERASE_AFTER_DAYS = 30
@@ -35,6 +37,15 @@ async def deactivate(session: AsyncSession, employee: Employee) -> None:
         await withdrawal.withdraw(
             session, ambassador=ambassador, reason="employee_left", key=employee.id
         )
+    person = PersonRef(
+        org_id=employee.org_id,
+        user_id=employee.user_id,
+        ambassador_id=ambassador.id if ambassador else None,
+        employee_id=employee.id,
+    )
+    for room in ROOMS:
+        if room.on_departure is not None:
+            await room.on_departure(session, person)
     policy = await people.retention_policy(session, org_id=employee.org_id)
     days = DEFAULT_ERASE_AFTER_DAYS if policy is None else policy.erase_after_days
     assert employee.left_at is not None

@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from ambassadors.people.models import Employee
+from ambassadors.privacy.personal_data import PersonRef
+from ambassadors.privacy.rooms import ROOMS
 from common.events.contracts.people import AmbassadorErasedV1
 from common.outbox import add_event
 
@@ -36,6 +38,14 @@ async def erase_person(
 ) -> None:
     """Erase one person's personal data in the caller's transaction and tell the others."""
     now = datetime.now(UTC)
+    person = PersonRef(
+        org_id=org_id,
+        user_id=user_id,
+        ambassador_id=ambassador_id,
+        employee_id=employee.id if employee else None,
+    )
+    for room in ROOMS:
+        await room.erase(session, person)
     if employee is not None:
         erased: dict[str, object] = {
             **dict.fromkeys(PERSONAL_FIELDS),

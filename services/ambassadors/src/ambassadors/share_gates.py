@@ -1,0 +1,37 @@
+"""Policy checks a share must pass (charter accepted, allowed network, daily cap, sharing hours,
+required training...). Each room contributes a gate; `service.share` runs them all, in order,
+after it found the feed item and the person's profile and before it writes anything.
+
+A gate refuses with a `common.errors` Forbidden or Conflict subclass whose `code` a frontend
+can show (e.g. `charter_not_accepted`, `daily_share_cap_reached`).
+"""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ambassadors.models import Ambassador, FeedItem
+
+
+@dataclass(frozen=True)
+class ShareAttempt:
+    """One person about to share one feed item on one network."""
+
+    ambassador: Ambassador
+    item: FeedItem
+    network: str
+    at: datetime
+
+
+Gate = Callable[[AsyncSession, ShareAttempt], Awaitable[None]]
+
+# Gates run in this order; rooms add theirs here (one line each).
+GATES: tuple[Gate, ...] = ()
+
+
+async def check(session: AsyncSession, attempt: ShareAttempt) -> None:
+    """Run every gate; the first refusal is the answer."""
+    for gate in GATES:
+        await gate(session, attempt)
