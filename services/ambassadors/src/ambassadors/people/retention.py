@@ -4,19 +4,16 @@ Rows are claimed with FOR UPDATE SKIP LOCKED and marked erased in the same trans
 person is erased (and told) once whatever the number of workers; a restart loses nothing.
 """
 
-import asyncio
-import logging
 from datetime import UTC, datetime
 
 from ambassadors import repository
 from ambassadors.people import repository as people
 from ambassadors.privacy import erasure
 from common.db import Database
-from common.failures import is_infrastructure
 from common.heartbeat import Heartbeats
+from common.periodic import every
 from common.settings import ServiceSettings
 
-log = logging.getLogger(__name__)
 TICK_SECONDS = 30.0
 BATCH = 100
 
@@ -43,16 +40,15 @@ async def tick(db: Database, *, now: datetime | None = None) -> int:
 
 
 async def run(db: Database, settings: ServiceSettings, heartbeats: Heartbeats) -> None:
-    """Tick forever; the database being away is waited out, never fatal."""
-    while True:
-        try:
-            erased = await tick(db)
-            if erased:
-                log.info("retention applied", extra={"erased": erased})
-            heartbeats.beat("retention")
-        except Exception as exc:
-            if not is_infrastructure(exc):
-                log.exception("retention tick failed")
-            else:
-                log.warning("retention waiting for the database", extra={"error": str(exc)})
-        await asyncio.sleep(TICK_SECONDS)
+    """Erase whoever is due, every TICK_SECONDS, forever."""
+
+    async def step() -> dict[str, int]:
+        return {"erased": await tick(db)}
+
+    await every(
+        TICK_SECONDS,
+        name="retention",
+        tick=step,
+        heartbeats=heartbeats,
+        progress="retention applied",
+    )

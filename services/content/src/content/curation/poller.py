@@ -16,8 +16,8 @@ from sqlalchemy import ColumnElement, case
 from sqlmodel import col
 
 from common.db import Database
-from common.failures import is_infrastructure
 from common.heartbeat import Heartbeats
+from common.periodic import every
 from common.settings import ServiceSettings
 from content.config import Settings
 from content.curation import repository
@@ -112,19 +112,14 @@ def _unless_paused(status: SourceStatus) -> ColumnElement[str]:
 
 
 async def run(db: Database, settings: ServiceSettings, heartbeats: Heartbeats) -> None:
-    """Poll due feeds forever; infrastructure trouble (database away) is waited out."""
+    """Poll due feeds every tick, forever."""
     limits = limits_of(settings)
     tick_seconds = settings.curation_tick_seconds if isinstance(settings, Settings) else 5.0
     batch = settings.curation_batch if isinstance(settings, Settings) else 10
-    while True:
-        try:
-            polled = await tick(db, limits=limits, batch=batch)
-            if polled:
-                log.info("feeds polled", extra={"polled": polled})
-            heartbeats.beat("curation")
-        except Exception as exc:
-            if not is_infrastructure(exc):
-                log.exception("curation tick failed")
-            else:
-                log.warning("curation waiting for the database", extra={"error": str(exc)})
-        await asyncio.sleep(tick_seconds)
+
+    async def step() -> dict[str, int]:
+        return {"polled": await tick(db, limits=limits, batch=batch)}
+
+    await every(
+        tick_seconds, name="curation", tick=step, heartbeats=heartbeats, progress="feeds polled"
+    )

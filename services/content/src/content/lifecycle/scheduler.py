@@ -6,19 +6,16 @@ picks the due rows and the events are staged beside it — so every item is publ
 expired) exactly once, whatever the number of workers ticking at the same time.
 """
 
-import asyncio
-import logging
 from datetime import UTC, datetime
 
 from common.db import Database
-from common.failures import is_infrastructure
 from common.heartbeat import Heartbeats
+from common.periodic import every
 from common.settings import ServiceSettings
 from content.lifecycle import repository
 from content.lifecycle.service import stage_expired, stage_published
 from content.models import ContentStatus
 
-log = logging.getLogger(__name__)
 TICK_SECONDS = 0.5  # publication lands within this (+ the relay's few ms) of publish_at
 BATCH = 500
 
@@ -56,16 +53,16 @@ async def tick(db: Database, *, now: datetime | None = None) -> tuple[int, int]:
 
 
 async def run(db: Database, settings: ServiceSettings, heartbeats: Heartbeats) -> None:
-    """Tick forever; infrastructure trouble (database away) is waited out, never fatal."""
-    while True:
-        try:
-            published, expired = await tick(db)
-            if published or expired:
-                log.info("schedule applied", extra={"published": published, "expired": expired})
-            heartbeats.beat("scheduler")
-        except Exception as exc:
-            if not is_infrastructure(exc):
-                log.exception("scheduler tick failed")
-            else:
-                log.warning("scheduler waiting for the database", extra={"error": str(exc)})
-        await asyncio.sleep(TICK_SECONDS)
+    """Apply the schedule every TICK_SECONDS, forever."""
+
+    async def step() -> dict[str, int]:
+        published, expired = await tick(db)
+        return {"published": published, "expired": expired}
+
+    await every(
+        TICK_SECONDS,
+        name="scheduler",
+        tick=step,
+        heartbeats=heartbeats,
+        progress="schedule applied",
+    )
