@@ -4,10 +4,14 @@ from fastapi import FastAPI
 
 from ambassadors import links, me
 from ambassadors.api_keys import router as api_keys
+from ambassadors.charters import router as charters
 from ambassadors.config import Settings
 from ambassadors.people import router as people
 from ambassadors.router import router
 from ambassadors.staff.router import router as staff_router
+from ambassadors.training import onboarding
+from ambassadors.training import router as training
+from ambassadors.training.kit import router as kit
 from common.app import ServiceSpec, create_app
 from common.deadletters_router import dead_letter_router
 
@@ -26,6 +30,10 @@ def build_app(settings: Settings) -> FastAPI:
                 api_keys.internal_router,
                 me.router,
                 people.router,
+                charters.router,
+                training.router,
+                kit.router,
+                onboarding.router,
                 links.router,
                 dead_letter_router("ambassadors"),
             ],

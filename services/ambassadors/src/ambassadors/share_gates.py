@@ -12,7 +12,9 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ambassadors.charters.gate import charter_accepted
 from ambassadors.models import Ambassador, FeedItem
+from ambassadors.training.gate import required_training_done
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,11 @@ class ShareAttempt:
 Gate = Callable[[AsyncSession, ShareAttempt], Awaitable[None]]
 
 # Gates run in this order; rooms add theirs here (one line each).
-GATES: tuple[Gate, ...] = ()
+GATES: tuple[Gate, ...] = (
+    # Charters and training (read only): the versions in force accepted, required modules done.
+    charter_accepted,
+    required_training_done,
+)
 
 
 async def check(session: AsyncSession, attempt: ShareAttempt) -> None:

@@ -42,6 +42,9 @@ ROUTES: tuple[Route, ...] = (
     *_prefix("/v1/api-keys", "ambassadors"),
     *_prefix("/v1/hr", "ambassadors"),
     *_prefix("/v1/employees", "ambassadors"),
+    *_prefix("/v1/charters", "ambassadors"),
+    *_prefix("/v1/training-modules", "ambassadors"),
+    *_prefix("/v1/kit-resources", "ambassadors"),
     *_prefix("/v1/metrics", "metrics"),
     # Dead letters: each consumer's service serves its own (operators only, checked upstream).
     *_prefix("/v1/ops/dead-letters/metrics", "metrics"),

@@ -3,9 +3,11 @@
 from sqlmodel import SQLModel
 
 import ambassadors.api_keys.models  # noqa: F401 - registers the api_keys table
+import ambassadors.charters.models  # noqa: F401 - registers charters and acceptances
 import ambassadors.models  # noqa: F401 - registers the service's tables
 import ambassadors.people.models  # noqa: F401 - registers employees and retention policies
 import ambassadors.staff.models  # noqa: F401 - registers the staff_grants table
+import ambassadors.training.models  # noqa: F401 - registers training and the kit
 import common.idempotency_table  # noqa: F401 - registers the Idempotency-Key table
 import common.inbox  # noqa: F401 - registers the inbox table
 import common.outbox  # noqa: F401 - registers the outbox table

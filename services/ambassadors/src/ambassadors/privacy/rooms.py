@@ -1,5 +1,10 @@
 """Every room's personal data (ambassadors.privacy.personal_data): one entry per room."""
 
+from ambassadors.charters import privacy as charters
 from ambassadors.privacy.personal_data import PersonalData
+from ambassadors.training import privacy as training
 
-ROOMS: tuple[PersonalData, ...] = ()
+ROOMS: tuple[PersonalData, ...] = (
+    charters.PERSONAL_DATA,
+    training.PERSONAL_DATA,
+)

@@ -111,6 +111,8 @@ class CharterPublishedV1(EventPayload):
     required_hashtags: list[str] = []
     banned_terms: list[str] = []
     published_at: datetime
+    # Set when the charter is a sub-program's own, on top of its program's (None: the program's).
+    sub_program_id: uuid.UUID | None = None
 
 
 class CharterAcceptedV1(EventPayload):
@@ -126,6 +128,8 @@ class CharterAcceptedV1(EventPayload):
     ambassador_id: uuid.UUID
     user_id: uuid.UUID
     accepted_at: datetime
+    # Set when the charter accepted is a sub-program's own (None: the program's).
+    sub_program_id: uuid.UUID | None = None
 
 
 class TrainingCompletedV1(EventPayload):

@@ -1,0 +1,1 @@
+"""Training modules and their completions, the communication kit, and the onboarding track."""
