@@ -3,9 +3,9 @@
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import APIRouter, FastAPI
 
@@ -34,6 +34,8 @@ class ServiceSpec:
     builtin_docs: bool = True
     # Extra resources a service owns (e.g. the gateway's HTTP client), opened in the lifespan.
     resources: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None
+    # Paths allowed a larger body than settings.max_request_bytes (an upload), with its bound.
+    body_limits: Mapping[str, int] = field(default_factory=dict)
 
 
 def create_app(spec: ServiceSpec) -> FastAPI:
@@ -58,7 +60,11 @@ def create_app(spec: ServiceSpec) -> FastAPI:
     errors.install(app)
     app.add_middleware(metrics.RequestMetricsMiddleware)
     app.add_middleware(NulCharacterMiddleware)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=spec.settings.max_request_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=spec.settings.max_request_bytes,
+        larger=spec.body_limits,
+    )
     app.add_middleware(CorrelationMiddleware)
     app.include_router(health.router)
     app.include_router(metrics.router)

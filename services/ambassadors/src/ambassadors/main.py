@@ -6,6 +6,7 @@ from ambassadors import links, me
 from ambassadors.api_keys import router as api_keys
 from ambassadors.charters import router as charters
 from ambassadors.config import Settings
+from ambassadors.imports import router as csv_imports
 from ambassadors.people import router as people
 from ambassadors.router import router
 from ambassadors.staff.router import router as staff_router
@@ -30,6 +31,7 @@ def build_app(settings: Settings) -> FastAPI:
                 api_keys.internal_router,
                 me.router,
                 people.router,
+                csv_imports.router,
                 charters.router,
                 training.router,
                 kit.router,
@@ -37,6 +39,7 @@ def build_app(settings: Settings) -> FastAPI:
                 links.router,
                 dead_letter_router("ambassadors"),
             ],
+            body_limits=csv_imports.BODY_LIMITS,
         )
     )
 

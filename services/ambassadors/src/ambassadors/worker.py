@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from ambassadors.config import Settings
 from ambassadors.handlers import handlers
+from ambassadors.imports import runner as csv_imports
 from ambassadors.people import retention
 from common.events.contracts import ambassadors as ambassadors_events
 from common.events.contracts import hr as hr_events
@@ -19,7 +20,7 @@ def spec(settings: Settings) -> WorkerSpec:
         # hr.events is produced by the customer's HR connector; we provision it as its consumer.
         produces=[ambassadors_events.TOPIC, hr_events.TOPIC],
         consumers={"ambassadors": handlers},
-        loops={"retention": retention.run},
+        loops={"csv_imports": csv_imports.run, "retention": retention.run},
     )
 
 

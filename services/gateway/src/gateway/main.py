@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from common.app import ServiceSpec, create_app
 from common.assertions import load_private_key
 from common.health import Check
-from gateway import frontdoor, openapi, ops
+from gateway import frontdoor, openapi, ops, routes
 from gateway.config import Settings
 from gateway.errors import UpstreamUnavailable
 from gateway.identity.signing import AssertionSigner
@@ -29,6 +29,7 @@ def build_app(settings: Settings) -> FastAPI:
             uses_database=False,
             resources=_resources,
             builtin_docs=False,
+            body_limits=routes.LARGE_BODIES,
         )
     )
     app.state.openapi_document = None

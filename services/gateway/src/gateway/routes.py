@@ -54,6 +54,10 @@ ROUTES: tuple[Route, ...] = (
     Route("/l/{code}", "ambassadors", methods=frozenset({"GET", "HEAD"}), public=True),
 )
 
+# Paths whose bodies may exceed max_request_bytes (1 MiB), with their own bound: an upload. The
+# service behind holds the same bound itself (ambassadors.imports.service.MAX_BYTES).
+LARGE_BODIES: dict[str, int] = {"/v1/hr/imports": 20 * 1024 * 1024}
+
 
 def match(path: str) -> Route | None:
     """The route serving a path, or None when the gateway does not expose it."""

@@ -4,6 +4,7 @@ from sqlmodel import SQLModel
 
 import ambassadors.api_keys.models  # noqa: F401 - registers the api_keys table
 import ambassadors.charters.models  # noqa: F401 - registers charters and acceptances
+import ambassadors.imports.models  # noqa: F401 - registers the CSV import jobs
 import ambassadors.models  # noqa: F401 - registers the service's tables
 import ambassadors.people.models  # noqa: F401 - registers employees and retention policies
 import ambassadors.staff.models  # noqa: F401 - registers the staff_grants table

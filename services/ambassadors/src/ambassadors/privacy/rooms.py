@@ -1,10 +1,12 @@
 """Every room's personal data (ambassadors.privacy.personal_data): one entry per room."""
 
 from ambassadors.charters import privacy as charters
+from ambassadors.imports import personal_data as csv_imports
 from ambassadors.privacy.personal_data import PersonalData
 from ambassadors.training import privacy as training
 
 ROOMS: tuple[PersonalData, ...] = (
+    csv_imports.PERSONAL_DATA,
     charters.PERSONAL_DATA,
     training.PERSONAL_DATA,
 )
