@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from ambassadors import links, me
+from ambassadors.accounts import router as social_accounts
 from ambassadors.api_keys import router as api_keys
 from ambassadors.charters import router as charters
 from ambassadors.config import Settings
@@ -30,6 +31,7 @@ def build_app(settings: Settings) -> FastAPI:
                 api_keys.router,
                 api_keys.internal_router,
                 me.router,
+                social_accounts.router,
                 people.router,
                 csv_imports.router,
                 charters.router,

@@ -1,7 +1,7 @@
 """Ambassadors service tables: programs, people who opted in, their feeds and shares."""
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from sqlalchemy import Index, UniqueConstraint
@@ -62,11 +62,20 @@ class Ambassador(SQLModel, table=True):
     created_at: datetime = Field(sa_column=utc_column())
 
 
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
 class SocialProfile(SQLModel, table=True):
-    """The ambassador's own profile on one network and its declared audience."""
+    """The ambassador's own account on one network: its declared handle and audience, and the
+    state of its API connection where one exists (ambassadors.accounts)."""
 
     __tablename__ = "social_profiles"
-    __table_args__ = (UniqueConstraint("ambassador_id", "network"),)
+    __table_args__ = (
+        UniqueConstraint("ambassador_id", "network"),
+        # The reminder loop scans connected accounts by expiry.
+        Index("ix_social_profiles_connection_expiry", "connection_status", "connection_expires_at"),
+    )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     org_id: uuid.UUID
@@ -74,6 +83,16 @@ class SocialProfile(SQLModel, table=True):
     network: str = Field(max_length=32)
     audience_size: int
     updated_at: datetime = Field(sa_column=utc_column())
+    handle: str | None = Field(default=None, max_length=100)
+    profile_url: str | None = Field(default=None, max_length=2048)
+    connection_status: str = Field(default="not_connected", max_length=16)
+    connected_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    connection_expires_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    # The expiry a reminder was sent for: one reminder per (account, expiry), whatever the workers.
+    connection_reminded_for: datetime | None = Field(
+        default=None, sa_column=utc_column(nullable=True)
+    )
+    created_at: datetime = Field(default_factory=_now, sa_column=utc_column())
 
 
 class Membership(SQLModel, table=True):

@@ -6,6 +6,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from ambassadors.accounts import store
 from ambassadors.models import (
     Ambassador,
     FeedItem,
@@ -90,15 +91,17 @@ async def ensure_ambassador(session: AsyncSession, *, candidate: Ambassador) -> 
 
 
 async def save_profile(session: AsyncSession, *, profile: SocialProfile) -> SocialProfile:
-    """Insert the ambassador's profile on a network, or update its declared audience."""
-    new = upsert.insert(session, SocialProfile).values(profile.model_dump())
-    statement = new.on_conflict_do_update(
-        index_elements=["ambassador_id", "network"],
-        set_={"audience_size": new.excluded.audience_size, "updated_at": new.excluded.updated_at},
-    ).returning(SocialProfile)
-    # The row returned is the truth, even if an older copy is already in the session.
-    result = await session.execute(statement, execution_options={"populate_existing": True})
-    saved: SocialProfile = result.scalar_one()
+    """Insert the ambassador's profile on a network, or update its declared audience; the
+    change is recorded in its audience history and told (ambassadors.accounts.store)."""
+    saved, _ = await store.declare(
+        session,
+        org_id=profile.org_id,
+        ambassador_id=profile.ambassador_id,
+        network=profile.network,
+        values={"audience_size": profile.audience_size},
+        source="self_declared",
+        now=profile.updated_at,
+    )
     return saved
 
 

@@ -4,6 +4,7 @@ import sys
 
 from fastapi import FastAPI
 
+from ambassadors.accounts import reminders as social_accounts
 from ambassadors.config import Settings
 from ambassadors.handlers import handlers
 from ambassadors.imports import runner as csv_imports
@@ -20,7 +21,11 @@ def spec(settings: Settings) -> WorkerSpec:
         # hr.events is produced by the customer's HR connector; we provision it as its consumer.
         produces=[ambassadors_events.TOPIC, hr_events.TOPIC],
         consumers={"ambassadors": handlers},
-        loops={"csv_imports": csv_imports.run, "retention": retention.run},
+        loops={
+            "csv_imports": csv_imports.run,
+            "retention": retention.run,
+            "social_accounts": social_accounts.run,
+        },
     )
 
 

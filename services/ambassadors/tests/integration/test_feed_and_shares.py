@@ -123,9 +123,10 @@ async def test_share_gives_tracked_link_and_event_and_click_redirects(
     assert followed.status_code == 302
     assert followed.headers["location"] == "https://example.com/a"
 
-    # Program, sub-program and membership events come first, on their own keys.
+    # Program, sub-program, membership, program joined and social account declared come
+    # first, on their own keys; then the share and its click.
     everything = await read_all(
-        settings.kafka_bootstrap_servers, settings.topic(events.TOPIC), expected=5
+        settings.kafka_bootstrap_servers, settings.topic(events.TOPIC), expected=7
     )
     records = [r for r in everything if r.key == share["id"].encode()]
     types = [dict(r.headers)["ce_type"] for r in records]

@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+import ambassadors.accounts.models  # noqa: F401 - registers social account history and secrets
 import ambassadors.api_keys.models  # noqa: F401 - registers the api_keys table
 import ambassadors.charters.models  # noqa: F401 - registers charters and acceptances
 import ambassadors.imports.models  # noqa: F401 - registers the CSV import jobs

@@ -1,11 +1,14 @@
 """Every room's personal data (ambassadors.privacy.personal_data): one entry per room."""
 
+from ambassadors.accounts import personal_data as social_accounts
 from ambassadors.charters import privacy as charters
 from ambassadors.imports import personal_data as csv_imports
 from ambassadors.privacy.personal_data import PersonalData
 from ambassadors.training import privacy as training
 
 ROOMS: tuple[PersonalData, ...] = (
+    # First: its tokens are revoked at the network before the core room deletes the profiles.
+    social_accounts.SOCIAL_ACCOUNTS,
     csv_imports.PERSONAL_DATA,
     charters.PERSONAL_DATA,
     training.PERSONAL_DATA,

@@ -161,6 +161,10 @@ class SocialAccountUpdatedV1(EventPayload):
     audience_size: int
     connection_status: Literal["not_connected", "connected", "expired", "revoked"]
     updated_at: datetime
+    # What happened ("removed": the person deleted the account; None from older producers).
+    change: (
+        Literal["declared", "updated", "connected", "disconnected", "expired", "removed"] | None
+    ) = None
 
 
 class SocialAccountExpiringV1(EventPayload):
