@@ -9,6 +9,7 @@ from ambassadors.charters import router as charters
 from ambassadors.config import Settings
 from ambassadors.imports import router as csv_imports
 from ambassadors.people import router as people
+from ambassadors.policies import router as policies
 from ambassadors.router import router
 from ambassadors.staff.router import router as staff_router
 from ambassadors.training import onboarding
@@ -33,6 +34,7 @@ def build_app(settings: Settings) -> FastAPI:
                 me.router,
                 social_accounts.router,
                 people.router,
+                policies.router,
                 csv_imports.router,
                 charters.router,
                 training.router,

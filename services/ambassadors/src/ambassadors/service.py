@@ -24,6 +24,7 @@ from ambassadors.models import (
     SubProgram,
 )
 from ambassadors.people.service import require_not_departed
+from ambassadors.policies import gates as policy_gates
 from ambassadors.schemas import MembershipCreate, ProgramCreate, ShareCreate, SubProgramCreate
 from ambassadors.staff import access
 from ambassadors.staff.access import Scope
@@ -70,6 +71,10 @@ async def join(
 ) -> tuple[Membership, SocialProfile]:
     """The caller opts in to a sub-program, declaring one of their own profiles."""
     await require_not_departed(session, principal=principal)
+    # Policies room: a network the sub-program's policy excludes is a 409 network_not_allowed.
+    await policy_gates.require_network_allowed(
+        session, sub_program=sub_program, network=data.network
+    )
     now = datetime.now(UTC)
     ambassador = await repository.ensure_ambassador(
         session,

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ambassadors.charters.gate import charter_accepted
 from ambassadors.models import Ambassador, FeedItem
+from ambassadors.policies import gates as policy_gates
 from ambassadors.training.gate import required_training_done
 
 
@@ -31,9 +32,15 @@ Gate = Callable[[AsyncSession, ShareAttempt], Awaitable[None]]
 
 # Gates run in this order; rooms add theirs here (one line each).
 GATES: tuple[Gate, ...] = (
+    # Policies room: paused, network, hours (read only), then the cap and spreading (they write).
+    policy_gates.sharing_paused,
+    policy_gates.network_allowed,
+    policy_gates.within_sharing_hours,
     # Charters and training (read only): the versions in force accepted, required modules done.
     charter_accepted,
     required_training_done,
+    policy_gates.within_daily_cap,
+    policy_gates.spread_from_colleagues,
 )
 
 

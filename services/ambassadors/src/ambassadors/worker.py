@@ -9,6 +9,7 @@ from ambassadors.config import Settings
 from ambassadors.handlers import handlers
 from ambassadors.imports import runner as csv_imports
 from ambassadors.people import retention
+from ambassadors.policies import housekeeping as policy_counters
 from common.events.contracts import ambassadors as ambassadors_events
 from common.events.contracts import hr as hr_events
 from common.worker import WorkerSpec, build_worker_app, main
@@ -25,6 +26,7 @@ def spec(settings: Settings) -> WorkerSpec:
             "csv_imports": csv_imports.run,
             "retention": retention.run,
             "social_accounts": social_accounts.run,
+            "policy_counters": policy_counters.run,
         },
     )
 

@@ -8,6 +8,7 @@ ROOMS below.
 from advocacy_testing.permission_cells import Row
 from advocacy_testing.rooms import (
     ambassadors_people,
+    ambassadors_policies,
     content_calendar,
     content_captions,
     content_curation,
@@ -23,6 +24,7 @@ ROOMS = (
     content_ideas,
     content_curation,
     ambassadors_people,
+    ambassadors_policies,
 )
 
 ROOM_ROWS: tuple[Row, ...] = tuple(row for room in ROOMS for row in room.rows())

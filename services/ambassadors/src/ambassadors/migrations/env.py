@@ -8,6 +8,7 @@ import ambassadors.charters.models  # noqa: F401 - registers charters and accept
 import ambassadors.imports.models  # noqa: F401 - registers the CSV import jobs
 import ambassadors.models  # noqa: F401 - registers the service's tables
 import ambassadors.people.models  # noqa: F401 - registers employees and retention policies
+import ambassadors.policies.models  # noqa: F401 - registers policies and their counters
 import ambassadors.staff.models  # noqa: F401 - registers the staff_grants table
 import ambassadors.training.models  # noqa: F401 - registers training and the kit
 import common.idempotency_table  # noqa: F401 - registers the Idempotency-Key table

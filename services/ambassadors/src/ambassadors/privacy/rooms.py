@@ -3,6 +3,7 @@
 from ambassadors.accounts import personal_data as social_accounts
 from ambassadors.charters import privacy as charters
 from ambassadors.imports import personal_data as csv_imports
+from ambassadors.policies import privacy as policies
 from ambassadors.privacy.personal_data import PersonalData
 from ambassadors.training import privacy as training
 
@@ -12,4 +13,5 @@ ROOMS: tuple[PersonalData, ...] = (
     csv_imports.PERSONAL_DATA,
     charters.PERSONAL_DATA,
     training.PERSONAL_DATA,
+    policies.PERSONAL_DATA,
 )

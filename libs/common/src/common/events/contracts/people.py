@@ -212,6 +212,31 @@ class AmbassadorErasedV1(EventPayload):
     erased_at: datetime
 
 
+class PolicyChangedV1(EventPayload):
+    """A program's or sub-program's policy was written: its own settings, null where a
+    sub-program inherits its program's (key: the program id)."""
+
+    ce_type: ClassVar[str] = "ambassadors.policy.changed.v1"
+    topic: ClassVar[str] = TOPIC
+
+    org_id: uuid.UUID
+    program_id: uuid.UUID
+    scope_type: Literal["program", "sub_program"]
+    scope_id: uuid.UUID
+    version: int
+    allowed_networks: list[str] | None = None
+    daily_share_cap: int | None = None
+    sharing_start: str | None = None
+    sharing_end: str | None = None
+    sharing_days: list[str] | None = None
+    time_zone: str | None = None
+    gamification: bool | None = None
+    spread_minutes: int | None = None
+    sharing_paused: bool | None = None
+    changed_by: uuid.UUID | None = None
+    changed_at: datetime
+
+
 CONTRACTS: tuple[type[EventPayload], ...] = (
     EmployeeSyncedV1,
     EmployeeLeftV1,
@@ -225,4 +250,5 @@ CONTRACTS: tuple[type[EventPayload], ...] = (
     SocialAccountExpiringV1,
     SpotlightPublishedV1,
     AmbassadorErasedV1,
+    PolicyChangedV1,
 )

@@ -1,0 +1,1 @@
+"""Program and sub-program policies: networks, cadence (caps, hours, spreading), gamification."""
