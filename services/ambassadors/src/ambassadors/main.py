@@ -8,6 +8,8 @@ from ambassadors.api_keys import router as api_keys
 from ambassadors.charters import router as charters
 from ambassadors.config import Settings
 from ambassadors.imports import router as csv_imports
+from ambassadors.membership import invitations_router, rules_router
+from ambassadors.membership import router as membership
 from ambassadors.people import router as people
 from ambassadors.policies import router as policies
 from ambassadors.router import router
@@ -34,6 +36,9 @@ def build_app(settings: Settings) -> FastAPI:
                 me.router,
                 social_accounts.router,
                 people.router,
+                membership.router,
+                invitations_router.router,
+                rules_router.router,
                 policies.router,
                 csv_imports.router,
                 charters.router,

@@ -15,8 +15,8 @@ from ambassadors.errors import (
     NotInFeed,
     NotMember,
 )
+from ambassadors.membership import programs
 from ambassadors.models import (
-    Ambassador,
     Membership,
     Program,
     Share,
@@ -69,17 +69,14 @@ async def create_sub_program(
 async def join(
     session: AsyncSession, *, principal: Principal, sub_program: SubProgram, data: MembershipCreate
 ) -> tuple[Membership, SocialProfile]:
-    """The caller opts in to a sub-program, declaring one of their own profiles."""
-    await require_not_departed(session, principal=principal)
+    """The caller opts in to a sub-program, declaring one of their own profiles; they join its
+    program too if they were not a member (one AmbassadorJoinedV1)."""
+    ambassador, employee = await programs.become_ambassador(session, principal=principal)
     # Policies room: a network the sub-program's policy excludes is a 409 network_not_allowed.
     await policy_gates.require_network_allowed(
         session, sub_program=sub_program, network=data.network
     )
     now = datetime.now(UTC)
-    ambassador = await repository.ensure_ambassador(
-        session,
-        candidate=Ambassador(org_id=principal.org_id, user_id=principal.user_id, created_at=now),
-    )
     # The unique index decides a double submit: one insert wins, the other is told why.
     membership = await repository.add_membership(
         session,
@@ -93,6 +90,13 @@ async def join(
     if membership is None:
         raise AlreadyMember("you are already a member of this sub-program", field="sub_program_id")
     _announce_membership(session, membership, principal=principal, sub=sub_program, change="joined")
+    await programs.enter(
+        session,
+        ambassador=ambassador,
+        program_id=sub_program.program_id,
+        employee=employee,
+        sub_program_id=sub_program.id,
+    )
     profile = await repository.save_profile(
         session,
         profile=SocialProfile(

@@ -1,6 +1,6 @@
 """Taking a person out of programs: their own opt-out of a whole program, leaving the company,
-or erasure. One DELETE ... RETURNING decides which memberships this call removed, so a twin
-call announces nothing twice.
+or erasure. One UPDATE ... RETURNING (program memberships) and one DELETE ... RETURNING
+(sub-program memberships) decide what this call ended, so a twin call announces nothing twice.
 """
 
 import uuid
@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from ambassadors import access_events
+from ambassadors.membership import repository as members
 from ambassadors.models import Ambassador, FeedItem, Membership, SubProgram
 from ambassadors.people import events
 
@@ -27,8 +28,16 @@ async def withdraw(
     program_ids: Collection[uuid.UUID] | None = None,
     key: uuid.UUID | None = None,
 ) -> set[uuid.UUID]:
-    """Remove the ambassador's memberships (of `program_ids`, or all) and the feed items they
-    brought; tell each sub-program and program. Returns the programs they left."""
+    """End the ambassador's memberships of programs and sub-programs (of `program_ids`, or all)
+    and remove the feed items they brought; tell each sub-program and program. Returns the
+    programs they left."""
+    now = datetime.now(UTC)
+    # Programs first: a join racing this call waits on the program row, and its sub-program
+    # membership is then visible to the DELETE below (or it re-joins after us).
+    ended = await members.end_program_memberships(
+        session, ambassador_id=ambassador.id, program_ids=program_ids, at=now
+    )
+    left: set[uuid.UUID] = {member.program_id for member in ended}
     subs = select(col(SubProgram.id), col(SubProgram.program_id)).where(
         col(SubProgram.org_id) == ambassador.org_id
     )
@@ -36,7 +45,7 @@ async def withdraw(
         subs = subs.where(col(SubProgram.program_id).in_(list(program_ids)))
     program_of = {row.id: row.program_id for row in (await session.execute(subs)).all()}
     if not program_of:
-        return set()
+        return _announce_left(session, ambassador, left, reason=reason, at=now, key=key)
     removed = (
         (
             await session.execute(
@@ -57,8 +66,6 @@ async def withdraw(
             col(FeedItem.sub_program_id).in_(list(program_of)),
         )
     )
-    now = datetime.now(UTC)
-    left: set[uuid.UUID] = set()
     for membership in removed:
         program_id = program_of[membership.sub_program_id]
         left.add(program_id)
@@ -70,6 +77,18 @@ async def withdraw(
             change="left",
             changed_at=now,
         )
+    return _announce_left(session, ambassador, left, reason=reason, at=now, key=key)
+
+
+def _announce_left(
+    session: AsyncSession,
+    ambassador: Ambassador,
+    left: set[uuid.UUID],
+    *,
+    reason: Reason,
+    at: datetime,
+    key: uuid.UUID | None,
+) -> set[uuid.UUID]:
     for program_id in sorted(left):
         events.ambassador_left(
             session,
@@ -78,7 +97,7 @@ async def withdraw(
             ambassador_id=ambassador.id,
             user_id=ambassador.user_id,
             reason=reason,
-            left_at=now,
+            left_at=at,
             key=key or ambassador.id,
         )
     return left

@@ -8,6 +8,7 @@ from ambassadors.accounts import reminders as social_accounts
 from ambassadors.config import Settings
 from ambassadors.handlers import handlers
 from ambassadors.imports import runner as csv_imports
+from ambassadors.membership import eligibility
 from ambassadors.people import retention
 from ambassadors.policies import housekeeping as policy_counters
 from common.events.contracts import ambassadors as ambassadors_events
@@ -25,6 +26,7 @@ def spec(settings: Settings) -> WorkerSpec:
         loops={
             "csv_imports": csv_imports.run,
             "retention": retention.run,
+            "eligibility": eligibility.run,
             "social_accounts": social_accounts.run,
             "policy_counters": policy_counters.run,
         },

@@ -42,6 +42,7 @@ ROUTES: tuple[Route, ...] = (
     *_prefix("/v1/api-keys", "ambassadors"),
     *_prefix("/v1/hr", "ambassadors"),
     *_prefix("/v1/employees", "ambassadors"),
+    *_prefix("/v1/invitations", "ambassadors"),
     *_prefix("/v1/charters", "ambassadors"),
     *_prefix("/v1/training-modules", "ambassadors"),
     *_prefix("/v1/kit-resources", "ambassadors"),

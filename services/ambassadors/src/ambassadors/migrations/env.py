@@ -6,6 +6,7 @@ import ambassadors.accounts.models  # noqa: F401 - registers social account hist
 import ambassadors.api_keys.models  # noqa: F401 - registers the api_keys table
 import ambassadors.charters.models  # noqa: F401 - registers charters and acceptances
 import ambassadors.imports.models  # noqa: F401 - registers the CSV import jobs
+import ambassadors.membership.models  # noqa: F401 - registers memberships and invitations
 import ambassadors.models  # noqa: F401 - registers the service's tables
 import ambassadors.people.models  # noqa: F401 - registers employees and retention policies
 import ambassadors.policies.models  # noqa: F401 - registers policies and their counters

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from ambassadors.membership import automatic
 from ambassadors.people import departure, events
 from ambassadors.people import repository as people
 from ambassadors.people.errors import EmployeeDeparted, EmployeeNotFound, UserNameTaken
@@ -30,6 +31,7 @@ async def sync(
         events.employee_synced(session, employee)
         if employee.employment_status == "left" and employee.left_at == now:
             await departure.deactivate(session, employee)
+    await automatic.employees_changed(session, org_id=org_id, changed=changed)
     return changed
 
 
@@ -89,6 +91,10 @@ async def caller_record(session: AsyncSession, *, principal: Principal) -> Emplo
             user_name=principal.username,
             user_id=principal.user_id,
         )
+        if employee is None:  # a concurrent first request may have linked it meanwhile
+            employee = await people.by_user(
+                session, org_id=principal.org_id, user_id=principal.user_id
+            )
     return employee
 
 

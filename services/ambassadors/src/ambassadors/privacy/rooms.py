@@ -3,6 +3,7 @@
 from ambassadors.accounts import personal_data as social_accounts
 from ambassadors.charters import privacy as charters
 from ambassadors.imports import personal_data as csv_imports
+from ambassadors.membership import personal_data as membership
 from ambassadors.policies import privacy as policies
 from ambassadors.privacy.personal_data import PersonalData
 from ambassadors.training import privacy as training
@@ -14,4 +15,6 @@ ROOMS: tuple[PersonalData, ...] = (
     charters.PERSONAL_DATA,
     training.PERSONAL_DATA,
     policies.PERSONAL_DATA,
+    # After the core rooms: their withdrawal tells each program before these rows go.
+    membership.PERSONAL_DATA,
 )
