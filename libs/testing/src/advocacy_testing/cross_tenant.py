@@ -35,6 +35,7 @@ KINDS = {
     "source_id": "curation_source",
     "entry_id": "curation_entry",
     "employee_id": "employee",
+    "import_id": "csv_import",
 }
 # Lists that show every object of a kind to the organisation's admin.
 LISTS = {
@@ -45,6 +46,7 @@ LISTS = {
     "curation_source": "/v1/curation/sources",
     "curation_entry": "/v1/curation/entries",
     "employee": "/v1/employees",
+    "csv_import": "/v1/hr/imports",
 }
 # Ids that are no organisation's objects: platform-wide dead letters (operators only) and the
 # public tracked link, whose code anyone holding it may follow.

@@ -7,6 +7,7 @@ ROOMS below.
 
 from advocacy_testing.permission_cells import Row
 from advocacy_testing.rooms import (
+    ambassadors_imports,
     ambassadors_people,
     ambassadors_policies,
     content_calendar,
@@ -25,6 +26,7 @@ ROOMS = (
     content_curation,
     ambassadors_people,
     ambassadors_policies,
+    ambassadors_imports,
 )
 
 ROOM_ROWS: tuple[Row, ...] = tuple(row for room in ROOMS for row in room.rows())

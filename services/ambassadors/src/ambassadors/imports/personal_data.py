@@ -26,17 +26,17 @@ async def export(session: AsyncSession, person: PersonRef) -> Any:
     """The imports they uploaded and the rows of theirs that were refused; None when neither."""
     uploaded: list[CsvImport] = []
     if person.user_id is not None:
-        query = select(CsvImport).where(
+        jobs = select(CsvImport).where(
             CsvImport.org_id == person.org_id, CsvImport.created_by == person.user_id
         )
-        uploaded = list((await session.execute(query.limit(ROW_CAP))).scalars().all())
+        uploaded = list((await session.execute(jobs.limit(ROW_CAP))).scalars().all())
     refused: list[CsvImportError] = []
     external_id = await _external_id(session, person)
     if external_id is not None:
-        query = select(CsvImportError).where(
+        rows = select(CsvImportError).where(
             CsvImportError.org_id == person.org_id, CsvImportError.external_id == external_id
         )
-        refused = list((await session.execute(query.limit(ROW_CAP))).scalars().all())
+        refused = list((await session.execute(rows.limit(ROW_CAP))).scalars().all())
     if not uploaded and not refused:
         return None
     return {

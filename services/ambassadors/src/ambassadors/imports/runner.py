@@ -8,7 +8,6 @@ lease that runs out, and the next worker resumes from the checkpoint, so no row 
 (and one applied twice would change nothing: the employee's fingerprint).
 """
 
-import asyncio
 import logging
 import uuid
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from ambassadors.imports.models import CsvImport
 from common.db import Database
 from common.failures import is_infrastructure
 from common.heartbeat import Heartbeats
+from common.periodic import every
 from common.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -142,16 +142,12 @@ async def _fail(db: Database, job: CsvImport, token: uuid.UUID, error: str) -> N
 
 
 async def run(db: Database, settings: ServiceSettings, heartbeats: Heartbeats) -> None:
-    """Run jobs one after another forever; idle, look again every POLL_SECONDS."""
-    while True:
-        job = None
-        try:
-            job = await tick(db, beat=lambda: heartbeats.beat(LOOP))
-            heartbeats.beat(LOOP)
-        except Exception as exc:
-            if not is_infrastructure(exc):
-                log.exception("csv import tick failed")
-            else:
-                log.warning("csv imports waiting for the database", extra={"error": str(exc)})
-        if job is None:
-            await asyncio.sleep(POLL_SECONDS)
+    """Run jobs one after another, forever; a long job beats at every chunk."""
+
+    async def step() -> dict[str, int]:
+        job = await tick(db, beat=lambda: heartbeats.beat(LOOP))
+        return {"jobs": int(job is not None)}
+
+    await every(
+        POLL_SECONDS, name=LOOP, tick=step, heartbeats=heartbeats, progress="csv import ran"
+    )
