@@ -35,6 +35,7 @@ KINDS = {
     "source_id": "curation_source",
     "entry_id": "curation_entry",
     "employee_id": "employee",
+    "invitation_id": "invitation",  # also under /v1/me/invitations (the person's own)
     "import_id": "csv_import",
 }
 # Lists that show every object of a kind to the organisation's admin.
@@ -46,6 +47,8 @@ LISTS = {
     "curation_source": "/v1/curation/sources",
     "curation_entry": "/v1/curation/entries",
     "employee": "/v1/employees",
+    # Org admins see every invitation of the organisation, whatever its scope or status.
+    "invitation": "/v1/invitations",
     "csv_import": "/v1/hr/imports",
 }
 # Ids that are no organisation's objects: platform-wide dead letters (operators only) and the

@@ -13,6 +13,7 @@ from ambassadors.membership import router as membership
 from ambassadors.people import router as people
 from ambassadors.policies import router as policies
 from ambassadors.router import router
+from ambassadors.scim import router as scim
 from ambassadors.staff.router import router as staff_router
 from ambassadors.training import onboarding
 from ambassadors.training import router as training
@@ -46,6 +47,7 @@ def build_app(settings: Settings) -> FastAPI:
                 kit.router,
                 onboarding.router,
                 links.router,
+                scim.router,
                 dead_letter_router("ambassadors"),
             ],
             body_limits=csv_imports.BODY_LIMITS,

@@ -8,6 +8,7 @@ ROOMS below.
 from advocacy_testing.permission_cells import Row
 from advocacy_testing.rooms import (
     ambassadors_imports,
+    ambassadors_membership,
     ambassadors_people,
     ambassadors_policies,
     content_calendar,
@@ -25,6 +26,7 @@ ROOMS = (
     content_ideas,
     content_curation,
     ambassadors_people,
+    ambassadors_membership,
     ambassadors_policies,
     ambassadors_imports,
 )

@@ -6,6 +6,7 @@ from ambassadors.imports import personal_data as csv_imports
 from ambassadors.membership import personal_data as membership
 from ambassadors.policies import privacy as policies
 from ambassadors.privacy.personal_data import PersonalData
+from ambassadors.scim import privacy as scim
 from ambassadors.training import privacy as training
 
 ROOMS: tuple[PersonalData, ...] = (
@@ -17,4 +18,5 @@ ROOMS: tuple[PersonalData, ...] = (
     policies.PERSONAL_DATA,
     # After the core rooms: their withdrawal tells each program before these rows go.
     membership.PERSONAL_DATA,
+    scim.PERSONAL_DATA,
 )
