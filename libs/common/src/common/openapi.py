@@ -144,7 +144,9 @@ def add_errors(operation: Document, statuses: set[int]) -> None:
         responses.setdefault(str(status), {})
     for key, response in responses.items():
         if key.isdigit() and int(key) >= 400:
-            responses[key] = problem_response(int(key), description=response.get("description"))
+            responses[key] = with_own_media(
+                problem_response(int(key), description=response.get("description")), response
+            )
 
 
 def problem_response(status: int, *, description: str | None = None) -> Document:
@@ -162,6 +164,18 @@ def problem_response(status: int, *, description: str | None = None) -> Document
     if status in ERROR_HEADERS:
         response["headers"] = ERROR_HEADERS[status]
     return response
+
+
+def with_own_media(problem: Document, declared: Document) -> Document:
+    """The problem response, plus the error bodies of other media a route declared itself
+    (SCIM routes answer their own errors as application/scim+json, RFC 7644 §3.12)."""
+    own = {
+        media: body
+        for media, body in declared.get("content", {}).items()
+        if media not in ("application/json", PROBLEM_JSON)
+    }
+    problem["content"] = own | problem["content"]
+    return problem
 
 
 def _describe(status: int, declared: str | None) -> str:

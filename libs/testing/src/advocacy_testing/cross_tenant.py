@@ -53,7 +53,8 @@ LISTS = {
 }
 # Ids that are no organisation's objects: platform-wide dead letters (operators only) and the
 # public tracked link, whose code anyone holding it may follow.
-NOT_ORG_OBJECTS = re.compile(r"^/v1/ops/dead-letters/|^/l/")
+# SCIM's discovery documents (resource types, schemas) are the same for every organisation.
+NOT_ORG_OBJECTS = re.compile(r"^/v1/ops/dead-letters/|^/l/|^/scim/v2/(ResourceTypes|Schemas)/")
 # Operations keyed by another service's id that answer every organisation its own figures for
 # any id (zero for ids it never saw): B's answer about A's item must be B's answer about an id
 # nobody has, A's figures never.
@@ -68,6 +69,8 @@ OWN_KEYS = frozenset(
     }
 )
 PROBLEM_JSON = "application/problem+json"
+# SCIM routes answer their 404 as a SCIM error (RFC 7644 §3.12), as identity providers expect.
+NOT_FOUND_MEDIA = frozenset({PROBLEM_JSON, "application/scim+json"})
 # Binding.foreign: every path parameter holds A's ids, or only the grant's.
 ALL = frozenset(KINDS)
 GRANT = frozenset({"grant_id"})
@@ -243,7 +246,7 @@ async def _verdict(
     response = await _send(gw, operation, binding.values, headers)
     figures = (operation.method, operation.path) in FIGURES_BY_ID
     if binding.foreign == ALL and not figures:
-        if response.status_code == 404 and response.headers["content-type"] == PROBLEM_JSON:
+        if response.status_code == 404 and response.headers["content-type"] in NOT_FOUND_MEDIA:
             return None
         if response.status_code != 403:
             return response.status_code, response.text[:300]

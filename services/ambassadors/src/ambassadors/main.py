@@ -14,6 +14,7 @@ from ambassadors.people import router as people
 from ambassadors.policies import router as policies
 from ambassadors.router import router
 from ambassadors.scim import router as scim
+from ambassadors.scim import router as scim
 from ambassadors.staff.router import router as staff_router
 from ambassadors.training import onboarding
 from ambassadors.training import router as training
@@ -47,6 +48,7 @@ def build_app(settings: Settings) -> FastAPI:
                 kit.router,
                 onboarding.router,
                 links.router,
+                scim.router,
                 scim.router,
                 dead_letter_router("ambassadors"),
             ],

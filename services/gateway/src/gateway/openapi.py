@@ -11,7 +11,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from common.openapi import BEARER as BEARER_NAME
-from common.openapi import PROBLEM_SCHEMAS, operations, problem_response
+from common.openapi import PROBLEM_SCHEMAS, operations, problem_response, with_own_media
 from gateway import routes
 from gateway.dependencies import GatewaySettings, HttpClient
 
@@ -98,8 +98,9 @@ def add_front_door_errors(document: Document) -> None:
         public = route is not None and route.public
         responses = operation.setdefault("responses", {})
         for status in (*FRONT_DOOR_ERRORS, *(() if public else (401,))):
-            declared = responses.get(str(status), {}).get("description")
-            responses[str(status)] = problem_response(status, description=declared)
+            declared = responses.get(str(status), {})
+            problem = problem_response(status, description=declared.get("description"))
+            responses[str(status)] = with_own_media(problem, declared)
         responses["429"]["headers"] = RATE_LIMIT_HEADERS
 
 

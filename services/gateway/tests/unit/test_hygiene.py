@@ -86,6 +86,8 @@ CANONICAL: list[bytes] = [
     b"/v1/me/...",
     b"/v1/me/.well-known",
     b"/v1/me/a.b..c",
+    b"/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User",
+    b"/scim/v2/Users/.search",
 ]
 
 

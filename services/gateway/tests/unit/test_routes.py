@@ -26,6 +26,10 @@ from gateway.routes import match
         ("/v1/ops/dead-letters/ambassadors", "ambassadors"),
         ("/v1/ops/dead-letters/ambassadors/{partition}/{offset}", "ambassadors"),
         ("/v1/ops/dead-letters/content", "content"),
+        ("/scim/v2/Users", "ambassadors"),
+        ("/scim/v2/Users/{employee_id}", "ambassadors"),
+        ("/scim/v2/Users/.search", "ambassadors"),
+        ("/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User", "ambassadors"),
     ],
 )
 def test_match_finds_upstream_for_exposed_path(path: str, upstream: str) -> None:
@@ -50,6 +54,9 @@ def test_match_finds_upstream_for_exposed_path(path: str, upstream: str) -> None
         "/v1/ops/dead-letters",
         "/v1/ops/dead-letters/gateway",
         "/v1/ops/dead-letters/metricsx",
+        "/scim",
+        "/scim/v2x",
+        "/scim/v1/Users",
     ],
 )
 def test_match_is_none_for_unexposed_path(path: str) -> None:

@@ -11,6 +11,7 @@ from advocacy_testing.rooms import (
     ambassadors_membership,
     ambassadors_people,
     ambassadors_policies,
+    ambassadors_scim,
     content_calendar,
     content_captions,
     content_curation,
@@ -29,6 +30,7 @@ ROOMS = (
     ambassadors_membership,
     ambassadors_policies,
     ambassadors_imports,
+    ambassadors_scim,
 )
 
 ROOM_ROWS: tuple[Row, ...] = tuple(row for room in ROOMS for row in room.rows())

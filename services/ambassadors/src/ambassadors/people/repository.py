@@ -26,6 +26,14 @@ def fingerprint(record: EmployeeRecord) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def record_of(employee: Employee) -> EmployeeRecord:
+    """What HR's record of a stored employee says (the fields a fingerprint digests); stored
+    values were validated when written, so they are taken as they are."""
+    return EmployeeRecord.model_construct(
+        **employee.model_dump(include={"external_id", *HR_FIELDS})
+    )
+
+
 def row_of(
     record: EmployeeRecord, *, org_id: uuid.UUID, source: str, now: datetime
 ) -> dict[str, Any]:

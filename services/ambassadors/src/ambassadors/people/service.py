@@ -70,6 +70,9 @@ async def leave(session: AsyncSession, *, org_id: uuid.UUID, external_id: str) -
     result = await session.execute(statement, execution_options={"populate_existing": True})
     employee: Employee | None = result.scalar_one_or_none()
     if employee is not None:
+        # The record now says `left`: the digest follows, or HR's rehire (the same record with
+        # `active`) would match the old digest and change nothing.
+        employee.fingerprint = people.fingerprint(people.record_of(employee))
         events.employee_synced(session, employee)
         await departure.deactivate(session, employee)
         return employee

@@ -7,6 +7,7 @@ from ambassadors.membership import personal_data as membership
 from ambassadors.policies import privacy as policies
 from ambassadors.privacy.personal_data import PersonalData
 from ambassadors.scim import privacy as scim
+from ambassadors.scim import privacy as scim
 from ambassadors.training import privacy as training
 
 ROOMS: tuple[PersonalData, ...] = (
