@@ -37,6 +37,9 @@ KINDS = {
     "employee_id": "employee",
     "invitation_id": "invitation",  # also under /v1/me/invitations (the person's own)
     "import_id": "csv_import",
+    "charter_id": "charter",
+    "module_id": "training_module",
+    "resource_id": "kit_resource",
 }
 # Lists that show every object of a kind to the organisation's admin.
 LISTS = {
@@ -50,6 +53,11 @@ LISTS = {
     # Org admins see every invitation of the organisation, whatever its scope or status.
     "invitation": "/v1/invitations",
     "csv_import": "/v1/hr/imports",
+    # Every version of every scope, drafts included (the admin writes them all).
+    "charter": "/v1/charters",
+    # Modules in circulation (pages() sends its own query: archived ones are not listed).
+    "training_module": "/v1/training-modules",
+    "kit_resource": "/v1/kit-resources",
 }
 # Ids that are no organisation's objects: platform-wide dead letters (operators only) and the
 # public tracked link, whose code anyone holding it may follow.

@@ -7,11 +7,13 @@ ROOMS below.
 
 from advocacy_testing.permission_cells import Row
 from advocacy_testing.rooms import (
+    ambassadors_charters,
     ambassadors_imports,
     ambassadors_membership,
     ambassadors_people,
     ambassadors_policies,
     ambassadors_scim,
+    ambassadors_training,
     content_calendar,
     content_captions,
     content_curation,
@@ -31,6 +33,8 @@ ROOMS = (
     ambassadors_policies,
     ambassadors_imports,
     ambassadors_scim,
+    ambassadors_charters,
+    ambassadors_training,
 )
 
 ROOM_ROWS: tuple[Row, ...] = tuple(row for room in ROOMS for row in room.rows())
