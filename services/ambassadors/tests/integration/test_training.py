@@ -507,6 +507,8 @@ async def test_onboarding_offers_an_invited_person_the_charter_modules_and_kit(
     await complete(client, onboarding["id"], newcomer)
     after = (await client.get("/v1/me/onboarding", headers=newcomer)).json()["items"]
     stranger = (await client.get("/v1/me/onboarding", headers=org.headers())).json()["items"]
+    member, _ = await member_with_items(client, settings, org, sub_id, 0)
+    as_member = (await client.get("/v1/me/onboarding", headers=member)).json()["items"]
 
     assert len(before) == 1
     track = before[0]
@@ -521,6 +523,10 @@ async def test_onboarding_offers_an_invited_person_the_charter_modules_and_kit(
     assert [r["title"] for r in track["kit"]] == ["Relay or comment?"]
     assert after[0]["done"] is True
     assert stranger == []
+    assert [(t["program_id"], t["invited"], t["member"], t["done"]) for t in as_member] == [
+        (program_id, False, True, False)
+    ]
+    assert [m["completed_at"] for m in as_member[0]["modules"]] == [None]
 
 
 async def test_completions_are_exported_and_erased_with_the_person(
