@@ -751,6 +751,8 @@ async def test_the_rollup_is_for_admins_analysts_and_the_program_managers(
         ({"since": "2024-01-01T00:00:00+00:00", "until": "2025-12-01T00:00:00+00:00"}, "since"),
         ({"since": "2026-01-01T00:00:00"}, "since"),  # no offset: whose midnight?
         ({"until": "yesterday"}, "until"),
+        ({"until": "0001-01-01T00:00:00+14:00"}, "until"),
+        ({"since": "9999-12-31T23:59:59-12:00"}, "since"),
     ],
 )
 async def test_a_bad_rollup_window_is_422_naming_it(

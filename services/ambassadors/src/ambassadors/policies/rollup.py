@@ -24,6 +24,7 @@ from common.errors import Forbidden, InvalidInput
 
 DEFAULT_WINDOW = timedelta(days=30)
 MAX_WINDOW = timedelta(days=366)
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,10 @@ async def require_viewer(session: AsyncSession, *, principal: Principal, program
 
 def window(since: datetime | None, until: datetime | None) -> tuple[datetime, datetime]:
     """The [since, until) asked for: until defaults to now, since to 30 days before; ≤ 366 days."""
+    for name, moment in (("since", since), ("until", until)):
+        # Also keeps date arithmetic and UTC conversion far from datetime's own limits.
+        if moment is not None and not EARLIEST <= moment < LATEST:
+            raise InvalidInput(f"{name} must be in the years 2000 to 2099", field=name)
     end = until or datetime.now(UTC)
     start = since or end - DEFAULT_WINDOW
     if start >= end:
