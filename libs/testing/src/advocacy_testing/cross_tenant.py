@@ -62,7 +62,10 @@ LISTS = {
 # Ids that are no organisation's objects: platform-wide dead letters (operators only) and the
 # public tracked link, whose code anyone holding it may follow.
 # SCIM's discovery documents (resource types, schemas) are the same for every organisation.
-NOT_ORG_OBJECTS = re.compile(r"^/v1/ops/dead-letters/|^/l/|^/scim/v2/(ResourceTypes|Schemas)/")
+# A social account is addressed by network under the caller's own /v1/me: no id to replay.
+NOT_ORG_OBJECTS = re.compile(
+    r"^/v1/ops/dead-letters/|^/l/|^/scim/v2/(ResourceTypes|Schemas)/|^/v1/me/social-accounts/"
+)
 # Operations keyed by another service's id that answer every organisation its own figures for
 # any id (zero for ids it never saw): B's answer about A's item must be B's answer about an id
 # nobody has, A's figures never.

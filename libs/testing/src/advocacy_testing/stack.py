@@ -41,6 +41,9 @@ def _service_env(
     }
     if name == "ambassadors":
         env["AMBASSADORS_PUBLIC_BASE_URL"] = gateway
+        # A LinkedIn app is registered, so connections can start (nothing calls LinkedIn).
+        env["AMBASSADORS_LINKEDIN_CLIENT_ID"] = "e2e-app"
+        env["AMBASSADORS_LINKEDIN_REDIRECT_URI"] = "https://app.example.com/connections/linkedin"
     if name == "content":
         # The e2e feed server is on loopback; private ranges stay refused even so.
         env["CONTENT_CURATION_ALLOW_LOOPBACK"] = "true"

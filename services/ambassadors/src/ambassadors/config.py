@@ -31,11 +31,11 @@ class Settings(ServiceSettings):
 
     @model_validator(mode="after")
     def _refuse_development_account_secrets(self) -> "Settings":
-        secrets.parse_keys(self.secrets_keys)  # a malformed key fails at start, in any env
         if not self.is_development:
             secrets.require_real_keys(self.secrets_keys)
             if self.linkedin_client_secret and is_development_or_placeholder(
                 self.linkedin_client_secret
             ):
                 raise ValueError("linkedin_client_secret holds a placeholder: set the real one")
+        secrets.parse_keys(self.secrets_keys)  # a malformed key fails at start, in any env
         return self

@@ -26,6 +26,9 @@ async def settings(
         migrations_dir=MIGRATIONS,
         consumed_topics=[content.TOPIC],
         public_base_url="https://go.example.com",
+        # A LinkedIn app is registered, so connections can start (its URL is never fetched).
+        linkedin_client_id="test-app",
+        linkedin_redirect_uri="https://app.example.com/connections/linkedin",
     ) as settings:
         yield settings
 

@@ -65,6 +65,12 @@ def test_the_development_key_is_refused_outside_dev_and_test() -> None:
         require_real_keys(f"{key()},{DEV_SECRETS_KEY}")
     with pytest.raises(ValidationError, match="secrets_keys"):
         Settings(env="prod", internal_public_keys=_real_public_key())
+    with pytest.raises(ValidationError, match="placeholder"):  # as .env.example ships it
+        Settings(
+            env="prod",
+            internal_public_keys=_real_public_key(),
+            secrets_keys="placeholder-social-token-keys",
+        )
     production = Settings(env="prod", internal_public_keys=_real_public_key(), secrets_keys=key())
     assert production.secrets_keys != DEV_SECRETS_KEY
     assert Settings(env="test").secrets_keys == DEV_SECRETS_KEY

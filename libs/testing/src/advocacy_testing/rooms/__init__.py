@@ -7,6 +7,7 @@ ROOMS below.
 
 from advocacy_testing.permission_cells import Row
 from advocacy_testing.rooms import (
+    ambassadors_accounts,
     ambassadors_charters,
     ambassadors_imports,
     ambassadors_membership,
@@ -35,6 +36,7 @@ ROOMS = (
     ambassadors_scim,
     ambassadors_charters,
     ambassadors_training,
+    ambassadors_accounts,
 )
 
 ROOM_ROWS: tuple[Row, ...] = tuple(row for room in ROOMS for row in room.rows())

@@ -12,7 +12,7 @@ from sqlmodel import col, select
 
 from ambassadors.accounts import repository, revocation, store
 from ambassadors.accounts.models import AudienceRecord, OAuthState, PostingConsent
-from ambassadors.privacy.personal_data import PersonalData, PersonRef
+from ambassadors.privacy.personal_data import EXPORT_ROW_CAP, PersonalData, PersonRef
 
 ACCOUNT_FIELDS = (
     "network",
@@ -85,7 +85,13 @@ async def on_departure(session: AsyncSession, person: PersonRef) -> None:
 
 
 async def _all(session: AsyncSession, model: Any, account_id: Any, order: Any) -> list[Any]:
-    query = select(model).where(model.account_id == account_id).order_by(order)
+    # Newest first, bounded like every export section (privacy.personal_data.EXPORT_ROW_CAP).
+    query = (
+        select(model)
+        .where(model.account_id == account_id)
+        .order_by(order.desc())
+        .limit(EXPORT_ROW_CAP)
+    )
     return list((await session.execute(query)).scalars().all())
 
 

@@ -38,13 +38,14 @@ def parse_keys(value: str) -> list[str]:
 
 def require_real_keys(value: str) -> None:
     """Refuse the development key and copied placeholders (outside dev/test)."""
-    keys = parse_keys(value)
+    keys = [key.strip() for key in value.split(",") if key.strip()]
     if DEV_SECRETS_KEY in keys or any(is_development_or_placeholder(key) for key in keys):
         raise ValueError(
             "secrets_keys holds the repository's development key or a placeholder: generate "
             "one (python -c 'from cryptography.fernet import Fernet; "
             "print(Fernet.generate_key().decode())'), or ENV=dev for local development"
         )
+    parse_keys(value)
 
 
 class SecretBox:
