@@ -549,3 +549,38 @@ async def test_completions_are_exported_and_erased_with_the_person(
         (row["id"], program_id, False)
     ]
     assert after is None
+
+
+async def test_concurrent_additions_never_pass_the_cap_of_modules(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    org = Tenant()
+    admin = org.headers(admin=True)
+    program_id, _ = await program_and_sub(client, org)
+    now = datetime.now(UTC)
+    async with db.transaction() as session:
+        for position in range(99):
+            session.add(
+                TrainingModule(
+                    org_id=org.org_id,
+                    program_id=uuid.UUID(program_id),
+                    title=f"Module {position}",
+                    body="Read.",
+                    position=position,
+                    created_by=org.admin_id,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+
+    answers = await asyncio.gather(*(module(client, program_id, admin) for _ in range(3)))
+
+    assert sorted(a.status_code for a in answers) == [201, 409, 409]
+    assert {a.json()["type"] for a in answers if a.status_code == 409} == {
+        "urn:advocacy:problem:too_many_training_modules"
+    }
+    async with db.transaction() as session:
+        count = await session.execute(
+            select(func.count()).where(col(TrainingModule.program_id) == uuid.UUID(program_id))
+        )
+    assert count.scalar_one() == 100

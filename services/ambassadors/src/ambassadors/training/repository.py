@@ -18,8 +18,11 @@ Module = col(TrainingModule.id)
 
 
 async def lock_program(session: AsyncSession, *, program_id: uuid.UUID) -> None:
-    """Hold the program row until commit: its additions are counted one at a time."""
-    query = select(col(Program.id)).where(col(Program.id) == program_id).with_for_update()
+    """Hold the program row until commit: its additions are counted one at a time. NO KEY
+    UPDATE: rows that merely reference the program (sub-programs, charters) are not held up."""
+    query = (
+        select(col(Program.id)).where(col(Program.id) == program_id).with_for_update(key_share=True)
+    )
     await session.execute(query)
 
 
