@@ -12,7 +12,7 @@ from sqlmodel import col, select
 
 from ambassadors.accounts import repository, revocation, store
 from ambassadors.accounts.models import AudienceRecord, OAuthState, PostingConsent
-from ambassadors.privacy.personal_data import EXPORT_ROW_CAP, PersonalData, PersonRef
+from ambassadors.privacy.personal_data import PersonalData, PersonRef
 
 ACCOUNT_FIELDS = (
     "network",
@@ -26,6 +26,8 @@ ACCOUNT_FIELDS = (
     "updated_at",
 )
 CONSENT_FIELDS = ("wording_version", "granted_at", "expires_at", "ended_at", "end_reason")
+# An export is one bounded answer: each account's history and consents, newest first, at most.
+EXPORT_ROWS = 10_000
 
 
 async def export(session: AsyncSession, person: PersonRef) -> list[dict[str, Any]] | None:
@@ -85,12 +87,11 @@ async def on_departure(session: AsyncSession, person: PersonRef) -> None:
 
 
 async def _all(session: AsyncSession, model: Any, account_id: Any, order: Any) -> list[Any]:
-    # Newest first, bounded like every export section (privacy.personal_data.EXPORT_ROW_CAP).
     query = (
         select(model)
         .where(model.account_id == account_id)
         .order_by(order.desc())
-        .limit(EXPORT_ROW_CAP)
+        .limit(EXPORT_ROWS)
     )
     return list((await session.execute(query)).scalars().all())
 
