@@ -10,6 +10,7 @@ match nobody and offer nothing, so the table's runs change no other row's answer
 """
 
 import uuid
+from collections.abc import Mapping
 
 import httpx
 
@@ -145,7 +146,7 @@ def _answer(url: str) -> Call:
     return call
 
 
-def _put(url: str, body: dict[str, object]) -> Call:
+def _put(url: str, body: Mapping[str, object]) -> Call:
     async def call(client: httpx.AsyncClient, world: World, headers: Headers) -> httpx.Response:
         return await client.put(url.format(**vars(world)), json=body, headers=headers)
 
