@@ -99,7 +99,11 @@ class Membership(SQLModel, table=True):
     """An ambassador's membership of a sub-program."""
 
     __tablename__ = "memberships"
-    __table_args__ = (UniqueConstraint("sub_program_id", "ambassador_id"),)
+    __table_args__ = (
+        UniqueConstraint("sub_program_id", "ambassador_id"),
+        # Staff list a sub-program's members newest first (ambassadors.membership.roster).
+        Index("ix_memberships_sub_program_recent", "sub_program_id", "joined_at", "id"),
+    )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     org_id: uuid.UUID

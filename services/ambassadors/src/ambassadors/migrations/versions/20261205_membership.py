@@ -4,6 +4,7 @@ Revision ID: 2ebf407567a2
 Revises: 7a1d3c5e8f20
 Create Date: 2026-12-05 09:00:00
 
+Staff list a sub-program's members newest first: memberships get an index for it.
 Every ambassador who belongs to a sub-program today becomes a member of its program (joined
 when they first joined one of its sub-programs): a sub-program member is a program member.
 """
@@ -119,6 +120,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("program_id", name=op.f("pk_onboarding_offers")),
     )
     op.create_index("ix_onboarding_offers_org", "onboarding_offers", ["org_id"])
+    op.create_index(
+        "ix_memberships_sub_program_recent", "memberships", ["sub_program_id", "joined_at", "id"]
+    )
     _backfill(program_members)
 
 
@@ -142,6 +146,7 @@ def _backfill(program_members: sa.Table) -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_memberships_sub_program_recent", table_name="memberships")
     op.drop_index("ix_onboarding_offers_org", table_name="onboarding_offers")
     op.drop_table("onboarding_offers")
     op.drop_index("ix_eligibility_policies_pending", table_name="eligibility_policies")
