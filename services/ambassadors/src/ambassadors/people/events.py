@@ -1,6 +1,7 @@
 """Stagers of the employee events, keyed by the employee: one person's story stays in order."""
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal
 
@@ -8,15 +9,31 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ambassadors.people.models import Employee
 from common.events.contracts.people import AmbassadorLeftV1, EmployeeLeftV1, EmployeeSyncedV1
-from common.outbox import add_event
+from common.outbox import Staged, add_event, add_events
 
 SOURCE = "/services/ambassadors"
 
 
 def employee_synced(session: AsyncSession, employee: Employee) -> None:
+    synced = _synced(employee)
     add_event(
         session,
-        EmployeeSyncedV1(
+        synced.payload,
+        source=SOURCE,
+        subject=synced.subject,
+        key=synced.key,
+        **synced.extensions,
+    )
+
+
+async def employees_synced(session: AsyncSession, employees: Sequence[Employee]) -> None:
+    """employee_synced for many at once, in one INSERT (a bulk sync's events)."""
+    await add_events(session, [_synced(employee) for employee in employees], source=SOURCE)
+
+
+def _synced(employee: Employee) -> Staged:
+    return Staged(
+        payload=EmployeeSyncedV1(
             org_id=employee.org_id,
             employee_id=employee.id,
             user_id=employee.user_id,
@@ -28,11 +45,9 @@ def employee_synced(session: AsyncSession, employee: Employee) -> None:
             version=employee.version,
             synced_at=employee.updated_at,
         ),
-        source=SOURCE,
         subject=f"employees/{employee.id}",
         key=str(employee.id),
-        orgid=str(employee.org_id),
-        department=employee.department,
+        extensions={"orgid": str(employee.org_id), "department": employee.department},
     )
 
 

@@ -27,8 +27,8 @@ async def sync(
     now = datetime.now(UTC)
     rows = [people.row_of(r, org_id=org_id, source=source, now=now) for r in records]
     changed = await people.upsert_employees(session, rows)
+    await events.employees_synced(session, changed)
     for employee in changed:
-        events.employee_synced(session, employee)
         if employee.employment_status == "left" and employee.left_at == now:
             await departure.deactivate(session, employee)
     await automatic.employees_changed(session, org_id=org_id, changed=changed)
