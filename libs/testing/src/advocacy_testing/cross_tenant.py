@@ -35,6 +35,7 @@ KINDS = {
     "source_id": "curation_source",
     "entry_id": "curation_entry",
     "employee_id": "employee",
+    "spotlight_id": "spotlight",  # also under /v1/me/spotlights (the person's own)
     "invitation_id": "invitation",  # also under /v1/me/invitations (the person's own)
     "import_id": "csv_import",
     "charter_id": "charter",
@@ -50,6 +51,8 @@ LISTS = {
     "curation_source": "/v1/curation/sources",
     "curation_entry": "/v1/curation/entries",
     "employee": "/v1/employees",
+    # The admin sees every published spotlight and those they proposed.
+    "spotlight": "/v1/spotlights",
     # Org admins see every invitation of the organisation, whatever its scope or status.
     "invitation": "/v1/invitations",
     "csv_import": "/v1/hr/imports",

@@ -6,8 +6,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ambassadors import fanout, feed_updates
 from ambassadors.people import hr_events
+from ambassadors.team import moments
 from common.consuming.handlers import Delivery, Handlers
 from common.events.contracts.content import (
+    CampaignScheduledV1,
     ContentExpiredV1,
     ContentPublishedV1,
     ContentRevisedV1,
@@ -56,3 +58,9 @@ async def on_employee_updated(
 async def on_employee_left(session: AsyncSession, _: Envelope, payload: EmployeeLeftHRV1) -> None:
     """HR says someone left: deactivated at once everywhere."""
     await hr_events.apply_left(session, payload)
+
+
+@handlers.on_batch(CampaignScheduledV1)
+async def on_campaign_scheduled(session: AsyncSession, deliveries: Sequence[Delivery]) -> None:
+    """Content's calendar: each target sub-program's upcoming moments."""
+    await moments.apply_campaigns(session, deliveries)

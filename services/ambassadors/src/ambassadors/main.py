@@ -12,10 +12,12 @@ from ambassadors.membership import invitations_router, rules_router
 from ambassadors.membership import router as membership
 from ambassadors.people import router as people
 from ambassadors.policies import router as policies
+from ambassadors.privacy import router as privacy
 from ambassadors.router import router
 from ambassadors.scim import router as scim
 from ambassadors.scim import router as scim
 from ambassadors.staff.router import router as staff_router
+from ambassadors.team import router as team
 from ambassadors.training import onboarding
 from ambassadors.training import router as training
 from ambassadors.training.kit import router as kit
@@ -41,6 +43,8 @@ def build_app(settings: Settings) -> FastAPI:
                 membership.router,
                 invitations_router.router,
                 rules_router.router,
+                team.router,
+                privacy.router,
                 policies.router,
                 csv_imports.router,
                 charters.router,

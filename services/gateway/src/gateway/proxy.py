@@ -49,6 +49,7 @@ REQUEST_HEADERS = frozenset(
 RESPONSE_HEADERS = frozenset(
     {
         "cache-control",
+        "content-disposition",  # downloads: a person's data export (GET /v1/me/data)
         "content-language",
         "content-type",
         "etag",

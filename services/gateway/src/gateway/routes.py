@@ -39,6 +39,7 @@ ROUTES: tuple[Route, ...] = (
     *_prefix("/v1/programs", "ambassadors"),
     *_prefix("/v1/sub-programs", "ambassadors"),
     *_prefix("/v1/me", "ambassadors"),
+    *_prefix("/v1/spotlights", "ambassadors"),
     *_prefix("/v1/api-keys", "ambassadors"),
     *_prefix("/v1/hr", "ambassadors"),
     *_prefix("/v1/employees", "ambassadors"),

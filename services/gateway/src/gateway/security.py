@@ -34,6 +34,7 @@ CORS_EXPOSED_HEADERS = [
     "Retry-After",
     "Location",
     "X-Request-ID",
+    "Content-Disposition",
 ]
 
 

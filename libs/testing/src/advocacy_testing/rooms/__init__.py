@@ -13,7 +13,9 @@ from advocacy_testing.rooms import (
     ambassadors_membership,
     ambassadors_people,
     ambassadors_policies,
+    ambassadors_privacy,
     ambassadors_scim,
+    ambassadors_team,
     ambassadors_training,
     content_calendar,
     content_captions,
@@ -37,6 +39,8 @@ ROOMS = (
     ambassadors_charters,
     ambassadors_training,
     ambassadors_accounts,
+    ambassadors_team,
+    ambassadors_privacy,
 )
 
 ROOM_ROWS: tuple[Row, ...] = tuple(row for room in ROOMS for row in room.rows())

@@ -10,9 +10,11 @@ import ambassadors.membership.models  # noqa: F401 - registers memberships and i
 import ambassadors.models  # noqa: F401 - registers the service's tables
 import ambassadors.people.models  # noqa: F401 - registers employees and retention policies
 import ambassadors.policies.models  # noqa: F401 - registers policies and their counters
+import ambassadors.privacy.models  # noqa: F401 - registers the erasure receipts
 import ambassadors.scim.models  # noqa: F401 - registers the scim_users table
 import ambassadors.scim.models  # noqa: F401 - registers the scim_users table
 import ambassadors.staff.models  # noqa: F401 - registers the staff_grants table
+import ambassadors.team.models  # noqa: F401 - registers spotlights and moments
 import ambassadors.training.models  # noqa: F401 - registers training and the kit
 import common.idempotency_table  # noqa: F401 - registers the Idempotency-Key table
 import common.inbox  # noqa: F401 - registers the inbox table

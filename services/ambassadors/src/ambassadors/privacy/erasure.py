@@ -1,5 +1,10 @@
 """Erasing a person: personal data gone from every table of this service, other services told
 (AmbassadorErasedV1) so content and metrics forget the ids; aggregates survive.
+
+Every room's eraser runs (ambassadors.privacy.rooms), then the ambassador row is detached from
+the person: it keeps only a fresh random user id, so the shares that name it still count and
+their tracked links still redirect, but nothing here leads back to the person. It goes last
+because the rooms key their rows on it and their events still name the person's ids.
 """
 
 import uuid
@@ -10,6 +15,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from ambassadors.models import Ambassador
 from ambassadors.people.models import Employee
 from ambassadors.privacy.personal_data import PersonRef
 from ambassadors.privacy.rooms import ROOMS
@@ -17,14 +23,6 @@ from common.events.contracts.people import AmbassadorErasedV1
 from common.outbox import add_event
 
 SOURCE = "/services/ambassadors"
-PERSONAL_FIELDS = (
-    "email",
-    "display_name",
-    "location",
-    "manager_external_id",
-    "job_title",
-    "hire_date",
-)
 
 
 async def erase_person(
@@ -35,8 +33,8 @@ async def erase_person(
     employee: Employee | None,
     ambassador_id: uuid.UUID | None = None,
     reason: Literal["requested", "retention"],
-) -> None:
-    """Erase one person's personal data in the caller's transaction and tell the others."""
+) -> datetime:
+    """Erase one person's personal data in the caller's transaction and tell the others; when."""
     now = datetime.now(UTC)
     person = PersonRef(
         org_id=org_id,
@@ -46,30 +44,27 @@ async def erase_person(
     )
     for room in ROOMS:
         await room.erase(session, person)
-    if employee is not None:
-        erased: dict[str, object] = {
-            **dict.fromkeys(PERSONAL_FIELDS),
-            "active_networks": [],
-            "user_name": f"erased-{employee.id}",
-            "erased_at": now,
-        }
+    if ambassador_id is not None:
         await session.execute(
-            update(Employee).where(col(Employee.id) == employee.id).values(**erased)
+            update(Ambassador)
+            .where(col(Ambassador.id) == ambassador_id, col(Ambassador.org_id) == org_id)
+            .values(user_id=uuid.uuid4())
         )
-        for name, value in erased.items():
-            setattr(employee, name, value)
+    if employee is not None:
+        await session.refresh(employee)  # the HR room may have emptied it
     add_event(
         session,
         AmbassadorErasedV1(
             org_id=org_id,
             user_id=user_id,
             ambassador_id=ambassador_id,
-            employee_id=employee.id if employee else None,
+            employee_id=person.employee_id,
             reason=reason,
             erased_at=now,
         ),
         source=SOURCE,
-        subject=f"people/{employee.id if employee else user_id}",
-        key=str(employee.id if employee else user_id),
+        subject=f"people/{person.employee_id or user_id}",
+        key=str(person.employee_id or user_id),
         orgid=str(org_id),
     )
+    return now

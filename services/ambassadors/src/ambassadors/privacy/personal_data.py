@@ -13,6 +13,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+# The export is one bounded answer: a room's list section holds at most this many rows (an
+# exporter reads one more, LIMIT EXPORT_ROW_CAP + 1, so the export can say it was cut short).
+EXPORT_ROW_CAP = 10_000
+
 
 @dataclass(frozen=True)
 class PersonRef:
