@@ -2,6 +2,7 @@
 keep the audience they were made with, bad handles and URLs named, consent to automated
 posting for 365 days where the network allows it, each person and organisation apart."""
 
+import asyncio
 import json
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -301,3 +302,47 @@ async def test_posting_consent_is_refused_where_the_network_forbids_automated_po
     await client.put(f"{ACCOUNTS}/x", json=account("ada"), headers=me)
     x = await client.post(f"{ACCOUNTS}/x/posting-consent", json=body, headers=me)
     assert (x.status_code, x.json()["status"]) == (201, "active")
+
+
+async def test_concurrent_declarations_make_one_account_and_apply_one_after_another(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    me = Tenant().headers(user_id=uuid.uuid4())
+    # Already an ambassador (on LinkedIn), so the declarations race for the X account itself.
+    await client.put(f"{ACCOUNTS}/linkedin", json=account(), headers=me)
+    sizes = [100, 200, 300, 400, 500, 600]
+    answers = await asyncio.gather(
+        *(client.put(f"{ACCOUNTS}/x", json=account("ada", size), headers=me) for size in sizes)
+    )
+    assert sorted(r.status_code for r in answers) == [200] * 5 + [201], [r.text for r in answers]
+    assert len({r.json()["id"] for r in answers}) == 1
+    # Each declaration was compared with the one before it: one history row per change.
+    kept = await history(client, me, "x")
+    assert len(kept) == len(sizes) and sorted(size for size, _ in kept) == sizes
+    changes = [e["change"] for e in await staged(db, UPDATED) if e["network"] == "x"]
+    assert changes == ["declared"] + ["updated"] * 5
+    # The same new audience declared six times at once is one change: each saw the last write.
+    same = await asyncio.gather(
+        *(client.put(f"{ACCOUNTS}/x", json=account("ada", 7), headers=me) for _ in sizes)
+    )
+    assert {r.status_code for r in same} == {200}
+    assert (await history(client, me, "x"))[0] == (7, "self_declared")
+    assert len(await history(client, me, "x")) == len(sizes) + 1
+    changes = [e["change"] for e in await staged(db, UPDATED) if e["network"] == "x"]
+    assert changes == ["declared"] + ["updated"] * 6
+
+
+async def test_a_retried_consent_with_the_same_idempotency_key_is_granted_once(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    me = Tenant().headers(user_id=uuid.uuid4())
+    await client.put(f"{ACCOUNTS}/linkedin", json=account(), headers=me)
+    once = me | {"Idempotency-Key": str(uuid.uuid4())}
+    url, body = f"{ACCOUNTS}/linkedin/posting-consent", {"wording_version": "v1"}
+    first = await client.post(url, json=body, headers=once)
+    retried = await client.post(url, json=body, headers=once)
+    assert (first.status_code, retried.status_code) == (201, 201)
+    assert retried.headers["Idempotent-Replayed"] == "true" and retried.json() == first.json()
+    async with db.transaction() as session:
+        granted = select(func.count()).select_from(PostingConsent)
+        assert (await session.execute(granted)).scalar_one() == 1
