@@ -12,7 +12,7 @@ from ambassadors.charters import access
 from ambassadors.dependencies import Employee, ProgramReader, ValidProgram
 from ambassadors.models import Ambassador
 from ambassadors.staff.access import Scope
-from ambassadors.training import participation, service
+from ambassadors.training import participation, progress, service
 from ambassadors.training import repository as training
 from ambassadors.training.errors import ModuleNotFound
 from ambassadors.training.models import TrainingModule
@@ -231,15 +231,15 @@ async def training_progress(
     managers)."""
     if not await access.may_write(session, principal=principal, scope=Scope.of_program(program)):
         raise Forbidden("only org admins and this program's managers see its training progress")
-    people = await training.program_people(
+    people = await progress.program_people(
         session, org_id=program.org_id, program_id=program.id, page=page
     )
-    total, required = await training.program_totals(session, program_id=program.id)
-    counts = await training.completion_counts(
+    total, required = await progress.program_totals(session, program_id=program.id)
+    counts = await progress.completion_counts(
         session, program_id=program.id, ambassador_ids=[a.id for a in people]
     )
 
-    def progress(ambassador: Ambassador) -> PersonProgress:
+    def counted(ambassador: Ambassador) -> PersonProgress:
         done, required_done, last = counts.get(ambassador.id, (0, 0, None))
         return PersonProgress(
             ambassador_id=ambassador.id,
@@ -251,4 +251,4 @@ async def training_progress(
             last_completed_at=last,
         )
 
-    return build_page(people, page=page, read=progress)
+    return build_page(people, page=page, read=counted)
