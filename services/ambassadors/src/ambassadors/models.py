@@ -87,7 +87,9 @@ class SocialProfile(SQLModel, table=True):
     profile_url: str | None = Field(default=None, max_length=2048)
     connection_status: str = Field(default="not_connected", max_length=16)
     connected_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
-    connection_expires_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    connection_expires_at: datetime | None = Field(
+        default=None, sa_column=utc_column(nullable=True)
+    )
     # The expiry a reminder was sent for: one reminder per (account, expiry), whatever the workers.
     connection_reminded_for: datetime | None = Field(
         default=None, sa_column=utc_column(nullable=True)

@@ -6,6 +6,7 @@ service: rows are taken in small locked batches and re-sealed in place.
 
 import asyncio
 import uuid
+from typing import Any
 
 from sqlmodel import col, select
 
@@ -20,28 +21,26 @@ BATCH = 500
 async def rotate_all(db: Database, box: sealing.SecretBox) -> int:
     """Re-seal every token and pending revocation; how many rows were re-sealed."""
     done = 0
-    for model, key in (
-        (SocialToken, SocialToken.account_id),
-        (TokenRevocation, TokenRevocation.id),
-    ):
+    for model, key in ((SocialToken, "account_id"), (TokenRevocation, "id")):
         after = uuid.UUID(int=0)
-        while True:
-            async with db.transaction() as session:
-                query = (
-                    select(model)
-                    .where(col(key) > after)
-                    .order_by(col(key))
-                    .limit(BATCH)
-                    .with_for_update()
-                )
-                rows = list((await session.execute(query)).scalars().all())
-                for row in rows:
-                    _reseal(row, box)
-            if not rows:
-                break
+        while rows := await _reseal_batch(db, box, model, key, after=after):
             done += len(rows)
-            after = getattr(rows[-1], key.key)
+            after = getattr(rows[-1], key)
     return done
+
+
+async def _reseal_batch(
+    db: Database, box: sealing.SecretBox, model: Any, key: str, *, after: uuid.UUID
+) -> list[SocialToken | TokenRevocation]:
+    column = col(getattr(model, key))
+    async with db.transaction() as session:
+        query = select(model).where(column > after).order_by(column).limit(BATCH).with_for_update()
+        rows: list[SocialToken | TokenRevocation] = list(
+            (await session.execute(query)).scalars().all()
+        )
+        for row in rows:
+            _reseal(row, box)
+    return rows
 
 
 def _reseal(row: SocialToken | TokenRevocation, box: sealing.SecretBox) -> None:
