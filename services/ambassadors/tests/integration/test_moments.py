@@ -154,6 +154,7 @@ async def test_the_window_and_pages(client: httpx.AsyncClient, settings: Setting
         ({"from": SOON.isoformat(), "to": SOON.isoformat()}, "to"),
         ({"from": SOON.isoformat(), "to": (SOON + timedelta(days=400)).isoformat()}, "to"),
         ({"from": "2027-01-01T00:00:00"}, "from"),
+        ({"from": "9999-12-31T00:00:00Z"}, "from"),
         ({"cursor": "not-a-cursor"}, "cursor"),
     ):
         refused = await client.get(f"/v1/sub-programs/{sub}/moments", params=params, headers=admin)

@@ -84,9 +84,18 @@ def window(*, start: datetime | None, end: datetime | None, now: datetime) -> Wi
     """The asked window (default: today's start UTC to 8 weeks later); 422 naming the parameter."""
     if start is None:
         start = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    end = end if end is not None else start + DEFAULT_SPAN
+    start = _utc(start, field="from")
+    end = _utc(end, field="to") if end is not None else _utc(start, field="from", plus=DEFAULT_SPAN)
     if end <= start:
         raise InvalidInput("to must be after from", field="to")
     if end - start > MAX_SPAN:
         raise InvalidInput("the window may not exceed 366 days", field="to")
     return Window(start, end)
+
+
+def _utc(moment: datetime, *, field: str, plus: timedelta = timedelta(0)) -> datetime:
+    # Years 1 and 9999 with an offset, or plus the default span, leave the calendar: a 422.
+    try:
+        return moment.astimezone(UTC) + plus
+    except OverflowError as exc:
+        raise InvalidInput("this moment falls outside the calendar", field=field) from exc
