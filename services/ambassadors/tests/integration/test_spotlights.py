@@ -278,3 +278,18 @@ async def test_staff_withdraw_and_the_person_leaving_blocks_consent(
     assert left.status_code == 204
     late = await client.post(f"/v1/me/spotlights/{pending}/consent", headers=t.m)
     assert late.status_code == 409 and late.json()["type"].endswith("not_member")
+
+
+async def test_a_departure_takes_the_persons_spotlights_off_the_page(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    t = await team(client, db)
+    spot = (await created(await propose(client, t, t.manager)))["id"]
+    assert (await client.post(f"/v1/me/spotlights/{spot}/consent", headers=t.m)).status_code == 200
+    pending = (await created(await propose(client, t, t.admin, share_id=t.share)))["id"]
+    assert await on_page(client, t, t.n) == [spot]
+    left = await client.post("/v1/hr/employees/E-1/leave", headers=t.admin)
+    assert left.status_code == 200, left.text
+    assert await on_page(client, t, t.n) == []
+    mine = (await client.get("/v1/me/spotlights", headers=t.m)).json()["items"]
+    assert {(s["id"], s["status"]) for s in mine} == {(spot, "withdrawn"), (pending, "withdrawn")}

@@ -1,6 +1,8 @@
 """Spotlights in a person's export and erasure: those about them are theirs (deleted); those
-they proposed or withdrew as staff stay the team's, without their name."""
+they proposed or withdrew as staff stay the team's, without their name. A departure takes the
+spotlights about the person off every page at once (withdrawn); erasure deletes them later."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, or_, update
@@ -8,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from ambassadors.privacy.personal_data import EXPORT_ROW_CAP, PersonalData, PersonRef
-from ambassadors.team.models import Spotlight
+from ambassadors.team.models import Spotlight, SpotlightStatus
 
 
 async def export(session: AsyncSession, person: PersonRef) -> Any:
@@ -45,4 +47,21 @@ async def erase(session: AsyncSession, person: PersonRef) -> None:
         )
 
 
-SPOTLIGHTS = PersonalData("spotlights", export, erase)
+async def withdraw_on_departure(session: AsyncSession, person: PersonRef) -> None:
+    """Someone who left is no longer showcased: their open spotlights are withdrawn."""
+    if person.user_id is None:
+        return
+    await session.execute(
+        update(Spotlight)
+        .where(
+            col(Spotlight.org_id) == person.org_id,
+            col(Spotlight.user_id) == person.user_id,
+            col(Spotlight.status).in_(
+                [SpotlightStatus.awaiting_consent, SpotlightStatus.published]
+            ),
+        )
+        .values(status=SpotlightStatus.withdrawn, withdrawn_at=datetime.now(UTC))
+    )
+
+
+SPOTLIGHTS = PersonalData("spotlights", export, erase, on_departure=withdraw_on_departure)
