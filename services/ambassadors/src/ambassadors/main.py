@@ -15,7 +15,6 @@ from ambassadors.policies import router as policies
 from ambassadors.privacy import router as privacy
 from ambassadors.router import router
 from ambassadors.scim import router as scim
-from ambassadors.scim import router as scim
 from ambassadors.staff.router import router as staff_router
 from ambassadors.team import router as team
 from ambassadors.training import onboarding
@@ -52,7 +51,6 @@ def build_app(settings: Settings) -> FastAPI:
                 kit.router,
                 onboarding.router,
                 links.router,
-                scim.router,
                 scim.router,
                 dead_letter_router("ambassadors"),
             ],

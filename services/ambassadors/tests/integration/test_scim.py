@@ -2,6 +2,7 @@
 people service (one event per real change, departures at once), errors are SCIM errors, and
 one organisation's key never sees or touches another's users."""
 
+import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -13,16 +14,20 @@ import pytest
 from scim2_models import EnterpriseUser as LibraryEnterprise
 from scim2_models import PatchOp, PatchOperation, ResourceType, ScimProvider, SearchRequest
 from scim2_models import User as LibraryUser
-from sqlalchemy import select
+from sqlalchemy import select, text, update
 from sqlmodel import col
 
 from advocacy_testing.apps import Tenant
 from advocacy_testing.identity import GatewayShim, user_token
+from advocacy_testing.polling import eventually
 from advocacy_testing.scim_clients import AsyncScimClient
 from ambassadors.config import Settings
 from ambassadors.main import build_app
 from ambassadors.people import service as people
+from ambassadors.people.models import Employee
 from ambassadors.people.schemas import EmployeeRecord
+from ambassadors.privacy.personal_data import PersonRef
+from ambassadors.scim import privacy as scim_privacy
 from common.db import Database
 from common.outbox import OutboxMessage
 
@@ -589,3 +594,60 @@ async def test_the_standard_user_models_of_a_client_work_too(settings: Settings)
             check_response_payload=False,
         )
         assert created["userName"] == "kim@example.com" and "name" not in created
+
+
+async def test_the_employee_number_is_exported_and_erased_with_the_record(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    org = Tenant()
+    key = hr_key(org)
+    lin = await create(client, org, externalId="E-70", **{ENTERPRISE: {"employeeNumber": "0070"}})
+    person = PersonRef(
+        org_id=org.org_id, user_id=None, ambassador_id=None, employee_id=uuid.UUID(lin["id"])
+    )
+    async with db.transaction() as session:
+        assert await scim_privacy.export(session, person) == {
+            "employee_number": "0070",
+            "deleted_at": None,
+        }
+    admin = org.headers(admin=True)
+    await client.put("/v1/hr/retention", json={"erase_after_days": 0}, headers=admin)
+    gone = await client.patch(
+        f"/scim/v2/Users/{lin['id']}",
+        content=patch({"op": "replace", "path": "active", "value": False}),
+        headers=key,
+    )
+    assert gone.status_code == 200, gone.text
+    assert "employeeNumber" not in gone.json().get(ENTERPRISE, {})
+    async with db.transaction() as session:
+        assert await scim_privacy.export(session, person) is None
+
+
+async def test_a_change_written_meanwhile_is_not_overwritten(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    """A PATCH reads the user, applies itself, then writes only if nobody wrote in between."""
+    org = Tenant()
+    ada = await create(client, org, externalId="E-80")
+    employee_id = uuid.UUID(ada["id"])
+    async with db.transaction() as hr:
+        # HR holds the row, as a concurrent writer would, while the PATCH reads and applies.
+        await hr.execute(select(Employee).where(col(Employee.id) == employee_id).with_for_update())
+        body = patch({"op": "replace", "path": "title", "value": "Engineer"})
+        patching = asyncio.create_task(
+            client.patch(f"/scim/v2/Users/{ada['id']}", content=body, headers=hr_key(org))
+        )
+
+        async def waiting() -> int:
+            query = text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            return int((await hr.execute(query)).scalar_one())
+
+        await eventually(waiting, lambda count: count > 0)
+        await hr.execute(
+            update(Employee)
+            .where(col(Employee.id) == employee_id)
+            .values(department="Moved", version=Employee.version + 1)
+        )
+    scim_error(await patching, 412)
+    record = (await client.get(f"/v1/employees/{ada['id']}", headers=hr_key(org))).json()
+    assert (record["department"], record["job_title"]) == ("Moved", None)

@@ -45,8 +45,6 @@ ROUTES: tuple[Route, ...] = (
     *_prefix("/v1/employees", "ambassadors"),
     # SCIM 2.0 provisioning (Okta, Entra ID): its own root, as identity providers expect.
     *_prefix("/scim/v2", "ambassadors"),
-    # SCIM 2.0 provisioning (Okta, Entra ID): its own root, as identity providers expect.
-    *_prefix("/scim/v2", "ambassadors"),
     *_prefix("/v1/invitations", "ambassadors"),
     *_prefix("/v1/charters", "ambassadors"),
     *_prefix("/v1/training-modules", "ambassadors"),

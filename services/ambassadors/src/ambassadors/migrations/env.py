@@ -12,7 +12,6 @@ import ambassadors.people.models  # noqa: F401 - registers employees and retenti
 import ambassadors.policies.models  # noqa: F401 - registers policies and their counters
 import ambassadors.privacy.models  # noqa: F401 - registers the erasure receipts
 import ambassadors.scim.models  # noqa: F401 - registers the scim_users table
-import ambassadors.scim.models  # noqa: F401 - registers the scim_users table
 import ambassadors.staff.models  # noqa: F401 - registers the staff_grants table
 import ambassadors.team.models  # noqa: F401 - registers spotlights and moments
 import ambassadors.training.models  # noqa: F401 - registers training and the kit

@@ -8,7 +8,6 @@ from ambassadors.policies import privacy as policies
 from ambassadors.privacy import held
 from ambassadors.privacy.personal_data import PersonalData
 from ambassadors.scim import privacy as scim
-from ambassadors.scim import privacy as scim
 from ambassadors.team import personal_data as team
 from ambassadors.training import privacy as training
 

@@ -13,11 +13,11 @@ from ambassadors.scim import repository
 
 
 async def export(session: AsyncSession, person: PersonRef) -> Any:
-    """Their employee number and whether SCIM deleted them; None without any."""
+    """Their employee number (and when SCIM deleted them); None when none is held."""
     if person.employee_id is None:
         return None
     state = await repository.state(session, employee_id=person.employee_id)
-    if state is None:
+    if state is None or state.employee_number is None:
         return None
     return {
         "employee_number": state.employee_number,

@@ -75,7 +75,7 @@ async def manager_ids(
     query = select(col(Employee.external_id), col(Employee.id)).where(
         col(Employee.org_id) == org_id, col(Employee.external_id).in_(wanted)
     )
-    return dict((await session.execute(query)).tuples().all())
+    return {row.external_id: row.id for row in (await session.execute(query)).all()}
 
 
 async def key_of(session: AsyncSession, *, org_id: uuid.UUID, employee_id: str) -> str | None:

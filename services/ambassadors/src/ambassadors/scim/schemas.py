@@ -49,11 +49,9 @@ class ScimEmployee(_Open):
     isExecutive: bool | None = None  # noqa: N815
 
 
-class ScimUserWrite(_Open):
-    """A User as a client sends it (POST, PUT); attributes we do not keep are ignored."""
-
-    schemas: list[str] = Field(min_length=1, examples=[[str(User.__schema__)]])
-    userName: str = Field(min_length=1, max_length=320, pattern=r"^\S+$")  # noqa: N815
+class _UserAttributes(_Open):
+    schemas: list[str] | None = Field(default=None, examples=[[str(User.__schema__)]])
+    userName: str | None = Field(default=None, min_length=1, max_length=320)  # noqa: N815
     externalId: str | None = Field(default=None, max_length=200)  # noqa: N815
     displayName: str | None = None  # noqa: N815
     title: str | None = None
@@ -61,6 +59,12 @@ class ScimUserWrite(_Open):
     emails: list[ScimEmail] | None = None
     enterprise: ScimEnterprise | None = Field(default=None, alias=str(EnterpriseUser.__schema__))
     employee: ScimEmployee | None = Field(default=None, alias=str(Employee.__schema__))
+
+
+class ScimUserWrite(_UserAttributes):
+    """A User as a client sends it (POST, PUT); attributes we do not keep are ignored."""
+
+    userName: str = Field(min_length=1, max_length=320, pattern=r"^\S+$")  # noqa: N815
 
 
 class ScimMeta(_Open):
@@ -71,11 +75,11 @@ class ScimMeta(_Open):
     version: str | None = None
 
 
-class ScimUserRead(ScimUserWrite):
-    """A User as we answer it: an employee record."""
+class ScimUserRead(_UserAttributes):
+    """A User as we answer it: an employee record (`attributes` may leave out all but id)."""
 
     id: str
-    meta: ScimMeta
+    meta: ScimMeta | None = None
 
 
 class ScimUserList(_Open):
@@ -104,9 +108,8 @@ class ScimPatch(BaseModel):
 class ScimSearch(_Open):
     """A search sent as a body (RFC 7644 §3.4.3)."""
 
-    schemas: list[Literal["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]] = Field(
-        min_length=1
-    )
+    # scim2-server reads a search without `schemas` too.
+    schemas: list[Literal["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]] | None = None
     filter: str | None = Field(default=None, max_length=4096)
     startIndex: int | None = None  # noqa: N815
     count: int | None = None

@@ -84,6 +84,7 @@ class EmployeeStorage(AsyncScimStorage):
             stored=deleted[0] if deleted else None,
             manager=await self._manager_key(resource),
         )
+        wanted = _wanted_state(resource)
         employee, changed = await self._sync(record)
         state = None
         if deleted:
@@ -95,7 +96,7 @@ class EmployeeStorage(AsyncScimStorage):
                 detail=f"{_key_attribute(resource)}: an employee with HR external id {key!r} "
                 "exists; find it with a filter on externalId or userName"
             )
-        state = await self._save_state(employee, state, resource, now)
+        state = await self._save_state(employee, state, wanted)
         return (await self._resources([(employee, state)]))[0]
 
     async def update(
@@ -116,10 +117,11 @@ class EmployeeStorage(AsyncScimStorage):
         record = mapping.to_record(
             resource, key=key, stored=employee, manager=await self._manager_key(resource)
         )
+        wanted = _wanted_state(resource)
         synced, changed = await self._sync(record)
         if renamed and not changed:  # the new key is the change: told once, like any other
             events.employee_synced(self.session, synced)
-        state = await self._save_state(synced, state, resource, now)
+        state = await self._save_state(synced, state, wanted)
         return (await self._resources([(synced, state)]))[0]
 
     async def delete(
@@ -196,16 +198,17 @@ class EmployeeStorage(AsyncScimStorage):
         return renamed
 
     async def _save_state(
-        self, employee: Employee, state: ScimUser | None, resource: Resource[Any], now: datetime
+        self, employee: Employee, state: ScimUser | None, wanted: tuple[bool, str | None]
     ) -> ScimUser | None:
-        enterprise = resource[EnterpriseUser]
-        number = mapping.text(enterprise.employee_number if enterprise else None)
-        if number is not None and len(number) > MAX_EMPLOYEE_NUMBER:
-            raise InvalidValueException(
-                detail=f"{EnterpriseUser.__schema__}:employeeNumber: at most "
-                f"{MAX_EMPLOYEE_NUMBER} characters"
-            )
-        hidden = resource.external_id is None
+        """Write what SCIM keeps beyond the record, once the record is written."""
+        if employee.employment_status == "left":
+            # A departure may have erased the person in this transaction (retention 0): read
+            # what it left, and keep no number it erased.
+            await self.session.refresh(employee)
+            if state is not None:
+                await self.session.refresh(state)
+        hidden, number = wanted
+        number = None if employee.erased_at else number
         if state is None and not hidden and number is None:
             return None  # the default state needs no row
         if state and (state.external_id_hidden, state.employee_number) == (hidden, number):
@@ -215,9 +218,21 @@ class EmployeeStorage(AsyncScimStorage):
             org_id=employee.org_id,
             external_id_hidden=hidden,
             employee_number=number,
-            updated_at=now,
+            updated_at=datetime.now(UTC),
         )
         return await repository.save_state(self.session, state=row)
+
+
+def _wanted_state(resource: Resource[Any]) -> tuple[bool, str | None]:
+    """(externalId left out, employeeNumber) of a User; 400 for a number too long."""
+    enterprise = resource[EnterpriseUser]
+    number = mapping.text(enterprise.employee_number if enterprise else None)
+    if number is not None and len(number) > MAX_EMPLOYEE_NUMBER:
+        raise InvalidValueException(
+            detail=f"{EnterpriseUser.__schema__}:employeeNumber: at most "
+            f"{MAX_EMPLOYEE_NUMBER} characters"
+        )
+    return resource.external_id is None, number
 
 
 def _check_version(employee: Employee, state: ScimUser | None, expected: str | None) -> None:
