@@ -16,6 +16,7 @@ import content_library
 import gateway_hop
 import ingest
 import latency
+import people_import
 import report
 import throughput
 
@@ -27,6 +28,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "gateway.hop": gateway_hop.measure,
     "content.library_page": content_library.measure_page,
     "content.search": content_library.measure_search,
+    "people.csv_import": people_import.measure,
 }
 
 

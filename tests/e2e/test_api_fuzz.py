@@ -142,6 +142,16 @@ async def objects_of_every_kind(gw: httpx.AsyncClient) -> None:
 
     await eventually(figures, lambda body: body["shares"]["value"] == 1)
     await content_rooms_objects(gw, sub["id"], shared["id"])
+    await csv_import(gw)
+
+
+async def csv_import(gw: httpx.AsyncClient) -> None:
+    """An HR CSV import of org A (the imports room's ids)."""
+    name = uuid.uuid4().hex[:8]
+    file = f"external_id,user_name\nE-{name},csv-{name}@example.com\n"
+    headers = {**ORG_A.headers(admin=True), "content-type": "text/csv"}
+    queued = await gw.post("/v1/hr/imports", content=file.encode(), headers=headers)
+    assert queued.status_code == 202, queued.text
 
 
 async def content_rooms_objects(gw: httpx.AsyncClient, sub: str, item: str) -> None:

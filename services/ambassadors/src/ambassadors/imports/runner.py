@@ -26,7 +26,7 @@ from common.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 LOOP = "csv_imports"
-CHUNK_ROWS = 1000  # x 23 columns: within PostgreSQL's 32,767 parameters per statement
+CHUNK_ROWS = 1000  # one transaction each: row locks held briefly, statements amortised
 LEASE = timedelta(seconds=60)
 POLL_SECONDS = 1.0
 MAX_ATTEMPTS = 5
