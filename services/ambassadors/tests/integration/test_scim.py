@@ -245,6 +245,9 @@ async def test_without_external_id_the_user_name_is_the_hr_key_and_external_ids_
     assert "externalId" not in grace and grace["userName"] == "grace@example.com"
     record = (await client.get(f"/v1/employees/{grace['id']}", headers=key)).json()
     assert record["external_id"] == "grace@example.com"
+    unnamed = {"filter": 'externalId eq "grace@example.com"'}
+    listed = await client.get("/scim/v2/Users", params=unnamed, headers=key)
+    assert listed.json()["totalResults"] == 0  # not shown, so not found either
 
     url = f"/scim/v2/Users/{grace['id']}"
     named = await client.patch(
@@ -432,7 +435,10 @@ async def test_if_match_and_content_types(client: httpx.AsyncClient) -> None:
         headers=key | {"If-Match": ada["meta"]["version"]},
     )
     scim_error(stale, 412)
-    assert (await client.get(url, headers=key)).json()["title"] == "CTO"
+    current = await client.get(url, headers=key)
+    assert current.json()["title"] == "CTO"
+    unchanged = await client.get(url, headers=key | {"If-None-Match": current.headers["etag"]})
+    assert unchanged.status_code == 304
     plain = await client.post(
         "/scim/v2/Users", content="userName=x", headers=key | {"Content-Type": "text/plain"}
     )
@@ -651,3 +657,32 @@ async def test_a_change_written_meanwhile_is_not_overwritten(
     scim_error(await patching, 412)
     record = (await client.get(f"/v1/employees/{ada['id']}", headers=hr_key(org))).json()
     assert (record["department"], record["job_title"]) == ("Moved", None)
+
+
+async def test_entra_id_style_patches_are_understood(client: httpx.AsyncClient) -> None:
+    """PATCH forms Microsoft Entra ID sends: capitalised ops, a filtered e-mail path, the
+    manager as a bare id, `active` as the string "False"."""
+    org = Tenant()
+    key = hr_key(org)
+    boss = await create(client, org, user_name="boss@example.com", externalId="E-90")
+    ada = await create(client, org, externalId="E-91")
+    url = f"/scim/v2/Users/{ada['id']}"
+    changed = await client.patch(
+        url,
+        content=patch(
+            {"op": "Replace", "path": 'emails[type eq "work"].value', "value": "ada@new.example"},
+            {"op": "Add", "path": f"{ENTERPRISE}:manager", "value": boss["id"]},
+            {"op": "Replace", "path": "active", "value": "False"},
+        ),
+        headers=key,
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["emails"][0]["value"] == "ada@new.example"
+    assert changed.json()[ENTERPRISE]["manager"] == {"value": boss["id"]}
+    assert changed.json()["active"] is False
+    record = (await client.get(f"/v1/employees/{ada['id']}", headers=key)).json()
+    assert (record["email"], record["manager_external_id"], record["employment_status"]) == (
+        "ada@new.example",
+        "E-90",
+        "left",
+    )

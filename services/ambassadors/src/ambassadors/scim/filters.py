@@ -48,10 +48,14 @@ CORE, ENTERPRISE, OURS = User.__schema__, EnterpriseUser.__schema__, EmployeeExt
 LOWER_CASED = frozenset({f"{CORE}:userName"})
 
 
+def _hidden() -> ColumnElement[bool]:
+    return func.coalesce(col(ScimUser.external_id_hidden), false())
+
+
 def _columns() -> dict[str, Any]:
     # Column expressions (ColumnElement or an ORM attribute), by the URN scim2-models binds.
     email = col(Employee.email)
-    hidden = func.coalesce(col(ScimUser.external_id_hidden), false())
+    hidden = _hidden()
     scim_modified = col(ScimUser.updated_at)
     return {
         f"{CORE}:id": cast(col(Employee.id), String),
@@ -100,6 +104,9 @@ class _Sql(FilterVisitor[ColumnElement[bool]]):
         value = coerce_value(binding, node.value, node.op)
         if binding.urn == f"{CORE}:id" and node.op in (CompareOperator.eq, CompareOperator.ne):
             return _by_id(value, node.op)
+        if binding.urn == f"{CORE}:externalId" and node.op == CompareOperator.eq and value:
+            # Entra ID's lookup: on the column itself, so (org_id, external_id)'s index serves.
+            return and_(col(Employee.external_id) == value, _hidden().is_not(True))
         if isinstance(value, str) and not binding.case_exact:
             value = value.lower()
             if binding.urn not in LOWER_CASED:

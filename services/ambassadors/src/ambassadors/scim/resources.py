@@ -8,6 +8,7 @@ than refused (ScimPolicy.Unknown.ignore): refusing would stop their provisioning
 
 from typing import Annotated, Any
 
+from pydantic import field_validator
 from scim2_models import (
     URN,
     AnyExtension,
@@ -93,6 +94,12 @@ class EnterpriseUser(Extension):
 
     manager: Manager | None = None
     """The person's manager."""
+
+    @field_validator("manager", mode="before")
+    @classmethod
+    def _bare_manager(cls, value: Any) -> Any:
+        # Entra ID patches `…:manager` with the manager's id as a bare string.
+        return {"value": value} if isinstance(value, str) else value
 
 
 class Employee(Extension):
