@@ -143,6 +143,17 @@ async def objects_of_every_kind(gw: httpx.AsyncClient) -> None:
     await eventually(figures, lambda body: body["shares"]["value"] == 1)
     await content_rooms_objects(gw, sub["id"], shared["id"])
     await csv_import(gw)
+    await invitation(gw, program["id"])
+
+
+async def invitation(gw: httpx.AsyncClient, program: str) -> None:
+    """An HR record of org A invited to its program (the membership room's invitation ids)."""
+    admin = ORG_A.headers(admin=True)
+    record = {"user_name": f"invited-{uuid.uuid4().hex[:8]}@example.com"}
+    hired = await gw.put(f"/v1/hr/employees/E-{uuid.uuid4().hex[:8]}", json=record, headers=admin)
+    assert hired.status_code == 201, hired.text
+    body = {"employee_ids": [hired.json()["id"]]}
+    await created(await gw.post(f"/v1/programs/{program}/invitations", json=body, headers=admin))
 
 
 async def csv_import(gw: httpx.AsyncClient) -> None:

@@ -10,10 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from ambassadors.membership.models import Invitation, ProgramMember
-from ambassadors.privacy.personal_data import PersonalData, PersonRef
-
-# A bounded section: at most this many rows of each list (one more read tells it was cut).
-EXPORT_ROW_CAP = 10_000
+from ambassadors.privacy.personal_data import EXPORT_ROW_CAP, PersonalData, PersonRef
 
 
 async def _rows(session: AsyncSession, query: Select[Any]) -> list[dict[str, Any]]:
