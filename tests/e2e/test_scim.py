@@ -17,6 +17,7 @@ from advocacy_testing.stack import Stack, running_stack
 
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 OURS = "urn:advocacy:params:scim:schemas:extension:employee:2.0:User"
+SCIM_JSON = "application/scim+json"
 # The checks scim2-tester may fail here, each explained in docs/people/scim.md ("What
 # scim2-tester reports"): (check, the attribute its reason names). The e-mail ones fail or pass
 # with the type and primary flag it draws at random.
@@ -98,3 +99,14 @@ async def test_an_identity_provider_creates_patches_and_deactivates(stack: Stack
         record = await gw.get(f"/v1/employees/{created.id}", headers=key)
         assert record.json()["employment_status"] == "left"
         assert record.json()["is_executive"] is True
+
+
+async def test_the_merged_document_lists_scim_errors_beside_the_gateways(stack: Stack) -> None:
+    async with httpx.AsyncClient(base_url=stack.gateway, timeout=30) as gw:
+        document = (await gw.get("/openapi.json")).json()
+    answers = document["paths"]["/scim/v2/Users"]["get"]["responses"]
+    # 400: a bad filter (SCIM) or a path the gateway refuses (problem+json).
+    assert sorted(answers["400"]["content"]) == ["application/problem+json", SCIM_JSON]
+    assert sorted(answers["401"]["content"]) == ["application/problem+json", SCIM_JSON]
+    user = document["paths"]["/scim/v2/Users/{employee_id}"]["delete"]["responses"]
+    assert SCIM_JSON in user["404"]["content"]

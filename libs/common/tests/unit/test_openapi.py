@@ -67,6 +67,17 @@ async def public(code: str, limit: int = 1) -> dict[str, str]:
     return {"code": code}
 
 
+@router.get(
+    "/own-media/{item_id}",
+    responses={
+        404: {"content": {"application/scim+json": {"schema": {"type": "object"}}}},
+        409: {"model": ThingRead},
+    },
+)
+async def own_media(item_id: str, principal: CurrentPrincipal) -> dict[str, str]:
+    return {}
+
+
 @pytest.fixture(scope="module")
 def document() -> dict[str, Any]:
     spec = ServiceSpec(
@@ -124,6 +135,18 @@ def test_every_error_is_a_problem_with_its_own_status(document: dict[str, Any]) 
     assert schema["allOf"][1] == {"properties": {"status": {"const": 410}}}
     assert gone["description"] == "Gone for good"
     assert unauthorized["headers"]["WWW-Authenticate"]["required"] is True
+
+
+def test_a_routes_own_error_media_stays_beside_the_problem(document: dict[str, Any]) -> None:
+    """SCIM routes answer their errors as application/scim+json (RFC 7644 §3.12)."""
+    answers = responses(document, "get", "/v1/own-media/{item_id}")
+
+    assert sorted(answers["404"]["content"]) == [
+        "application/problem+json",
+        "application/scim+json",
+    ]
+    # FastAPI's default JSON body of a declared model is not what errors are: problem only.
+    assert list(answers["409"]["content"]) == ["application/problem+json"]
 
 
 def test_creating_posts_link_their_id_to_the_operations_that_take_it(
