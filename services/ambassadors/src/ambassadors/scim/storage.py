@@ -74,10 +74,8 @@ class EmployeeStorage(AsyncScimStorage):
             self.session, org_id=self.org_id, external_id=key
         )
         deleted = found if found and found[1] and found[1].deleted_at else None
-        if (
-            deleted and getattr(resource, "active", None) is None
-        ):  # created again: active unless said otherwise
-            resource = resource.model_copy(update={"active": True})
+        if deleted and getattr(resource, "active", None) is None:
+            resource = resource.model_copy(update={"active": True})  # back: active unless said
         record = mapping.to_record(
             resource,
             key=key,
