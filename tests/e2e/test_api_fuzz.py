@@ -207,6 +207,37 @@ async def deletable_objects(gw: httpx.AsyncClient) -> None:
     url = f"{feed_url()}?n={uuid.uuid4().hex}"
     source = {"name": "Press room", "url": url, "targeting": {"sub_program_ids": [KEPT["sub"]]}}
     await created(await gw.post("/v1/curation/sources", json=source, headers=admin))
+    await people_rooms_objects(gw)
+
+
+async def people_rooms_objects(gw: httpx.AsyncClient) -> None:
+    """A program of its own in org A with a published and a draft charter, a training module,
+    a kit resource, and a sub-program whose fresh member is spotlighted: the fuzzers may erase
+    A's admin and employee or delete modules and resources, and nothing here gates S's shares."""
+    admin, member = ORG_A.headers(admin=True), ORG_A.headers(user_id=uuid.uuid4())
+    program = await created(await gw.post("/v1/programs", json={"name": "Team"}, headers=admin))
+    scope = f"/v1/programs/{program['id']}"
+    for _ in range(2):  # the first is published, the second stays a draft
+        charter = await created(
+            await gw.post(f"{scope}/charters", json={"terms": "Be yourself."}, headers=admin)
+        )
+    published = await gw.post(f"/v1/charters/{charter['id']}/publish", headers=admin)
+    assert published.status_code == 200, published.text
+    module = {"title": "Sharing well", "url": "https://example.com/course"}
+    await created(await gw.post(f"{scope}/training-modules", json=module, headers=admin))
+    resource = {"kind": "follow_company_page", "title": "Follow us", "url": "https://example.com"}
+    await created(await gw.post(f"{scope}/kit-resources", json=resource, headers=admin))
+    sub = await created(
+        await gw.post(f"{scope}/sub-programs", json={"name": "Team"}, headers=admin)
+    )
+    opt_in = {"network": "linkedin", "audience_size": 10}
+    joined = await created(
+        await gw.post(f"/v1/sub-programs/{sub['id']}/members", json=opt_in, headers=member)
+    )
+    spotlight = {"ambassador_id": joined["ambassador_id"], "message": "Well done"}
+    await created(
+        await gw.post(f"/v1/sub-programs/{sub['id']}/spotlights", json=spotlight, headers=admin)
+    )
 
 
 @pytest.mark.parametrize("name", list(RUNS))
