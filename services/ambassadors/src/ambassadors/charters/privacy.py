@@ -4,17 +4,18 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ambassadors.charters import repository
+from ambassadors.charters.models import CharterAcceptance
 from ambassadors.privacy.personal_data import EXPORT_ROW_CAP, PersonalData, PersonRef
+from ambassadors.privacy.rows import delete_rows_about, rows_about
 
 
 async def export(session: AsyncSession, person: PersonRef) -> Any:
     """Their acceptances, oldest first (one more than the cap: the export says it was cut)."""
-    rows = await repository.acceptances_of(
+    rows = await rows_about(
         session,
-        org_id=person.org_id,
-        user_id=person.user_id,
-        ambassador_id=person.ambassador_id,
+        CharterAcceptance,
+        person,
+        order_by=CharterAcceptance.accepted_at,
         limit=EXPORT_ROW_CAP + 1,
     )
     return [
@@ -31,9 +32,7 @@ async def export(session: AsyncSession, person: PersonRef) -> Any:
 
 async def erase(session: AsyncSession, person: PersonRef) -> None:
     """Their acceptances go (the charters themselves stay)."""
-    await repository.delete_acceptances(
-        session, org_id=person.org_id, user_id=person.user_id, ambassador_id=person.ambassador_id
-    )
+    await delete_rows_about(session, CharterAcceptance, person)
 
 
 PERSONAL_DATA = PersonalData(section="charter_acceptances", export=export, erase=erase)

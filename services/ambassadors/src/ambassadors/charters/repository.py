@@ -5,7 +5,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, literal, or_, update
+from sqlalchemy import func, literal, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
@@ -220,50 +220,3 @@ async def in_force_of_scopes(
         col(Charter.scope_id).in_(list(scope_ids)),
     ).order_by(col(Charter.scope_type), col(Charter.published_at))
     return [(charter, at) for charter, at in (await session.execute(query)).all()]
-
-
-async def acceptances_of(
-    session: AsyncSession,
-    *,
-    org_id: uuid.UUID,
-    user_id: uuid.UUID | None,
-    ambassador_id: uuid.UUID | None,
-    limit: int,
-) -> list[CharterAcceptance]:
-    """One person's rows (their privacy export), oldest first, at most `limit`."""
-    who = _person(CharterAcceptance, user_id=user_id, ambassador_id=ambassador_id)
-    if not who:
-        return []
-    query = (
-        select(CharterAcceptance)
-        .where(col(CharterAcceptance.org_id) == org_id, or_(*who))
-        .order_by(col(CharterAcceptance.accepted_at))
-        .limit(limit)
-    )
-    return list((await session.execute(query)).scalars().all())
-
-
-async def delete_acceptances(
-    session: AsyncSession,
-    *,
-    org_id: uuid.UUID,
-    user_id: uuid.UUID | None,
-    ambassador_id: uuid.UUID | None,
-) -> None:
-    """Forget one person's acceptances (by either id they are known by)."""
-    who = _person(CharterAcceptance, user_id=user_id, ambassador_id=ambassador_id)
-    if who:
-        await session.execute(
-            delete(CharterAcceptance).where(col(CharterAcceptance.org_id) == org_id, or_(*who))
-        )
-
-
-def _person(
-    model: type[CharterAcceptance], *, user_id: uuid.UUID | None, ambassador_id: uuid.UUID | None
-) -> list[Any]:
-    who: list[Any] = []
-    if user_id is not None:
-        who.append(col(model.user_id) == user_id)
-    if ambassador_id is not None:
-        who.append(col(model.ambassador_id) == ambassador_id)
-    return who

@@ -5,16 +5,17 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ambassadors.privacy.personal_data import EXPORT_ROW_CAP, PersonalData, PersonRef
-from ambassadors.training import repository
+from ambassadors.privacy.rows import delete_rows_about, rows_about
+from ambassadors.training.models import TrainingCompletion
 
 
 async def export(session: AsyncSession, person: PersonRef) -> Any:
     """Their completions, oldest first (one more than the cap: the export says it was cut)."""
-    rows = await repository.completions_of(
+    rows = await rows_about(
         session,
-        org_id=person.org_id,
-        user_id=person.user_id,
-        ambassador_id=person.ambassador_id,
+        TrainingCompletion,
+        person,
+        order_by=TrainingCompletion.completed_at,
         limit=EXPORT_ROW_CAP + 1,
     )
     return [
@@ -30,9 +31,7 @@ async def export(session: AsyncSession, person: PersonRef) -> Any:
 
 async def erase(session: AsyncSession, person: PersonRef) -> None:
     """Their completions go; a module archived for them alone stays archived."""
-    await repository.delete_completions(
-        session, org_id=person.org_id, user_id=person.user_id, ambassador_id=person.ambassador_id
-    )
+    await delete_rows_about(session, TrainingCompletion, person)
 
 
 PERSONAL_DATA = PersonalData(section="training_completions", export=export, erase=erase)

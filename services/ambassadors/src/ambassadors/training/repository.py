@@ -5,7 +5,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, literal, or_, update
+from sqlalchemy import delete, func, literal, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -196,50 +196,3 @@ async def required_missing(
         .order_by(col(TrainingModule.position), col(TrainingModule.created_at), Module)
     )
     return list((await session.execute(query)).scalars().all())
-
-
-async def completions_of(
-    session: AsyncSession,
-    *,
-    org_id: uuid.UUID,
-    user_id: uuid.UUID | None,
-    ambassador_id: uuid.UUID | None,
-    limit: int,
-) -> list[TrainingCompletion]:
-    """One person's rows (their privacy export), oldest first, at most `limit`."""
-    who = _person(TrainingCompletion, user_id=user_id, ambassador_id=ambassador_id)
-    if not who:
-        return []
-    query = (
-        select(TrainingCompletion)
-        .where(col(TrainingCompletion.org_id) == org_id, or_(*who))
-        .order_by(col(TrainingCompletion.completed_at))
-        .limit(limit)
-    )
-    return list((await session.execute(query)).scalars().all())
-
-
-async def delete_completions(
-    session: AsyncSession,
-    *,
-    org_id: uuid.UUID,
-    user_id: uuid.UUID | None,
-    ambassador_id: uuid.UUID | None,
-) -> None:
-    """Forget one person's completions (by either id they are known by)."""
-    who = _person(TrainingCompletion, user_id=user_id, ambassador_id=ambassador_id)
-    if who:
-        await session.execute(
-            delete(TrainingCompletion).where(col(TrainingCompletion.org_id) == org_id, or_(*who))
-        )
-
-
-def _person(
-    model: type[TrainingCompletion], *, user_id: uuid.UUID | None, ambassador_id: uuid.UUID | None
-) -> list[Any]:
-    who: list[Any] = []
-    if user_id is not None:
-        who.append(col(model.user_id) == user_id)
-    if ambassador_id is not None:
-        who.append(col(model.ambassador_id) == ambassador_id)
-    return who
