@@ -1,6 +1,6 @@
 """Events staged many at once (add_events) on PostgreSQL: one INSERT, the order they were
-staged in, published by the relay like any other (make run's SQLite path is tested in
-unit/test_outbox_bulk_sqlite.py)."""
+staged in, published by the relay like any other (make run's embedded engine has its own unit test,
+test_outbox_bulk_embedded.py)."""
 
 from advocacy_testing.kafka import read_all
 from advocacy_testing.outbox_staging import ORG, stage, stored
